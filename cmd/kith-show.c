@@ -1,0 +1,215 @@
+/*
+ * kith-show - one person: the card, then every interaction newest first,
+ * then the open follow-ups that belong to them.
+ *
+ * PERSON is a slug, name, alias or unique prefix; when several people
+ * match, they are listed and nothing is shown.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kith.h"
+
+static const char *argv0 = "kith-show";
+
+static void __attribute__((noreturn))
+usage(FILE *f, int code)
+{
+	fputs("usage: kith show [--json] person\n", f);
+	exit(code);
+}
+
+static bool
+belongs(const struct kith_followup *f, const struct kith_person *p)
+{
+	for (size_t i = 0; i < f->npeople; i++)
+		if (f->people[i] == p)
+			return true;
+	return false;
+}
+
+static const char *
+time_str(char *buf, int t)
+{
+	if (t < 0)
+		return "";
+	snprintf(buf, 16, "%02d:%02d", (t / 60) % 24, t % 60);
+	return buf;
+}
+
+static json_t *
+date_json(kith_date d)
+{
+	char buf[16];
+
+	return d == KITH_NODATE ? json_null() : json_string(kith_date_format(buf, d));
+}
+
+static json_t *
+followup_json(const struct kith_followup *f)
+{
+	json_t *o = json_object(), *people = json_array();
+
+	for (size_t i = 0; i < f->npeople; i++)
+		json_array_append_new(people, json_string(f->people[i]->slug));
+	json_object_set_new(o, "text", json_string(f->text));
+	json_object_set_new(o, "done", json_boolean(f->done));
+	json_object_set_new(o, "due", date_json(f->due));
+	json_object_set_new(o, "people", people);
+	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "line", json_integer(f->line));
+	return o;
+}
+
+static int
+show_json(const struct kith_model *m, const struct kith_person *p)
+{
+	json_t *o = kith_json_person(p), *tl = json_array(), *fu = json_array();
+	char buf[16];
+	int rc;
+
+	for (size_t i = 0; i < p->ninteractions; i++) {
+		const struct kith_entry *e = p->interactions[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "date", date_json(e->date));
+		json_object_set_new(x, "time", e->time < 0 ? json_null() :
+			json_string(time_str(buf, e->time)));
+		json_object_set_new(x, "title", json_string(e->title));
+		json_object_set_new(x, "path", json_string(e->path));
+		json_object_set_new(x, "line", json_integer(e->line));
+		json_object_set_new(x, "kind", json_string(
+			e->kind == KITH_ENTRY_NOTE ? "note" : "journal"));
+		json_array_append_new(tl, x);
+	}
+	for (size_t i = 0; i < m->nfollowups; i++)
+		if (!m->followups[i]->done && belongs(m->followups[i], p))
+			json_array_append_new(fu, followup_json(m->followups[i]));
+	json_object_set_new(o, "timeline", tl);
+	json_object_set_new(o, "followups", fu);
+	rc = kith_json_print(stdout, o);
+	json_decref(o);
+	return rc;
+}
+
+/* "today", "yesterday", "N days ago", "in N days". */
+static const char *
+ago(char *buf, int days)
+{
+	if (days == 0)
+		return "today";
+	if (days == 1)
+		return "yesterday";
+	if (days > 1)
+		snprintf(buf, 32, "%d days ago", days);
+	else
+		snprintf(buf, 32, "in %d day%s", -days, days == -1 ? "" : "s");
+	return buf;
+}
+
+static void
+show_human(const struct kith_model *m, const struct kith_person *p, kith_date today)
+{
+	bool color = kith_color(stdout);
+	const char *b = color ? "\033[1m" : "", *d = color ? "\033[2m" : "",
+		*r = color ? "\033[0m" : "";
+	char buf[16], tbuf[16], abuf[32];
+	size_t nopen = 0;
+
+	printf("%s%s%s %s(%s)%s\n", b, p->name, r, d, p->slug, r);
+	/* Fields as written; the tags line gathers the whole file's tags. */
+	for (size_t i = 0; i < p->nfields; i++) {
+		if (!strcmp(p->fields[i].key, "tags"))
+			continue;
+		printf("  %s:%*s%s\n", p->fields[i].key,
+			(int)(14 - strlen(p->fields[i].key)), " ", p->fields[i].value);
+	}
+	if (p->ntags) {
+		printf("  tags:%*s", 10, "");
+		for (size_t i = 0; i < p->ntags; i++)
+			printf("%s#%s", i ? " " : "", p->tags[i]);
+		putchar('\n');
+	}
+	if (p->last == KITH_NODATE)
+		printf("  last contact:  never\n");
+	else
+		printf("  last contact:  %s (%s), %zu interaction%s\n",
+			kith_date_format(buf, p->last), ago(abuf, today - p->last),
+			p->ninteractions, p->ninteractions == 1 ? "" : "s");
+	if (p->ninteractions)
+		printf("\n%sInteractions%s\n", b, r);
+	for (size_t i = 0; i < p->ninteractions; i++) {
+		const struct kith_entry *e = p->interactions[i];
+		printf("  %s %-5s  %s  %s%s:%d%s\n", kith_date_format(buf, e->date),
+			time_str(tbuf, e->time), e->title, d, e->path, e->line, r);
+	}
+	for (size_t i = 0; i < m->nfollowups; i++) {
+		const struct kith_followup *f = m->followups[i];
+		if (f->done || !belongs(f, p))
+			continue;
+		if (!nopen++)
+			printf("\n%sOpen follow-ups%s\n", b, r);
+		printf("  [ ] %s", f->text);
+		if (f->due != KITH_NODATE)
+			printf(" (due %s)", kith_date_format(buf, f->due));
+		printf("  %s%s:%d%s\n", d, f->path, f->line, r);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kith_repo *repo = NULL;
+	struct kith_model *m = NULL;
+	struct kith_person *p = NULL, **cands = NULL;
+	size_t ncands = 0;
+	kith_date today;
+	bool json = false;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else
+			usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : 2);
+	}
+	if (optind + 1 != argc)
+		usage(stderr, 2);
+	if ((rc = kith_date_today(&today)) < 0 ||
+	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
+	    (rc = kith_model_load(&m, repo)) < 0)
+		goto out;
+	for (size_t i = 0; i < m->nwarnings; i++)
+		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	rc = kith_model_find_person(&p, m, argv[optind], &cands, &ncands);
+	if (rc == KITH_EAMBIGUOUS) {
+		fprintf(stderr, "%s: %s\n", argv0, kith_error());
+		for (size_t i = 0; i < ncands; i++)
+			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug, cands[i]->name);
+		goto out;
+	}
+	if (rc == KITH_ENOTFOUND)
+		rc = KITH_EINVALID; /* a named thing that is not there: bad input */
+	if (rc < 0)
+		goto out;
+	if (json)
+		rc = show_json(m, p);
+	else
+		show_human(m, p, today);
+	if (rc >= 0)
+		rc = kith_stdout_close();
+out:
+	free(cands);
+	kith_model_free(m);
+	kith_repo_free(repo);
+	if (rc < 0 && rc != KITH_EAMBIGUOUS)
+		fprintf(stderr, "%s: %s\n", argv0, kith_error());
+	return kith_exit_code(rc);
+}

@@ -1,0 +1,262 @@
+/*
+ * buf.c - growable buffers, pointer vectors, the arena, whole-file reads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int
+kith_buf_grow(struct kith_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	char *p;
+
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	if (!(p = realloc(b->ptr, cap)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+kith_buf_put(struct kith_buf *b, const void *data, size_t len)
+{
+	if (kith_buf_grow(b, len) < 0)
+		return KITH_ERROR;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int
+kith_buf_puts(struct kith_buf *b, const char *s)
+{
+	return kith_buf_put(b, s, strlen(s));
+}
+
+int
+kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return kith_error_set(KITH_ERROR, "cannot format text");
+	if (kith_buf_grow(b, (size_t)n) < 0)
+		return KITH_ERROR;
+	va_start(ap, fmt);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+const char *
+kith_buf_cstr(struct kith_buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}
+
+void
+kith_buf_clear(struct kith_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+void
+kith_buf_free(struct kith_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+kith_sort(void *base, size_t n, size_t size,
+	int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+char *
+kith_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+int
+kith_ptrvec_push(struct kith_ptrvec *pv, void *p)
+{
+	if (pv->n == pv->cap) {
+		size_t cap = pv->cap ? pv->cap * 2 : 16;
+		void **v = realloc(pv->v, cap * sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		pv->v = v;
+		pv->cap = cap;
+	}
+	pv->v[pv->n++] = p;
+	return 0;
+}
+
+void
+kith_ptrvec_free(struct kith_ptrvec *pv)
+{
+	free(pv->v);
+	pv->v = NULL;
+	pv->n = pv->cap = 0;
+}
+
+/* ---- arena ---- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct kith_arena {
+	struct chunk *head;
+};
+
+int
+kith_arena_new(struct kith_arena **out)
+{
+	if (!(*out = calloc(1, sizeof **out)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	return 0;
+}
+
+void *
+kith_arena_alloc(struct kith_arena *a, size_t size)
+{
+	struct chunk *c = a->head;
+	const size_t align = sizeof(max_align_t);
+
+	size = (size + align - 1) / align * align;
+	if (!size)
+		size = align;
+	if (!c || c->size - c->used < size) {
+		size_t csize = size > 60000 ? size : 60000;
+		c = malloc(sizeof *c + csize);
+		if (!c) {
+			kith_error_set(KITH_ERROR, "out of memory");
+			return NULL;
+		}
+		c->size = csize;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *
+kith_arena_strndup(struct kith_arena *a, const char *s, size_t n)
+{
+	char *p = kith_arena_alloc(a, n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *
+kith_arena_strdup(struct kith_arena *a, const char *s)
+{
+	return kith_arena_strndup(a, s, strlen(s));
+}
+
+void
+kith_arena_free(struct kith_arena *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+/* ---- files ---- */
+
+int
+kith_file_read(char **out, size_t *len, const char *path)
+{
+	struct stat st;
+	char *p = NULL;
+	size_t cap, n = 0;
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return kith_error_errno(errno == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
+			"cannot open '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return kith_error_errno(KITH_ERROR, "cannot stat '%s'", path);
+	}
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	for (;;) {
+		if (!p || n + 1 >= cap) {
+			char *q;
+			if (p)
+				cap *= 2;
+			if (!(q = realloc(p, cap))) {
+				free(p);
+				close(fd);
+				return kith_error_set(KITH_ERROR, "out of memory");
+			}
+			p = q;
+		}
+		ssize_t r = read(fd, p + n, cap - n - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(p);
+			close(fd);
+			return kith_error_errno(KITH_ERROR, "cannot read '%s'", path);
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	p[n] = '\0';
+	*out = p;
+	if (len)
+		*len = n;
+	return 0;
+}

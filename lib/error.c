@@ -1,0 +1,76 @@
+/*
+ * error.c - the message kept by the last failing call, and exit codes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static char message[1024];
+
+const char *
+kith_error(void)
+{
+	return message;
+}
+
+static int
+vset(int code, const char *fmt, va_list ap, int err)
+{
+	int n = vsnprintf(message, sizeof message, fmt, ap);
+
+	if (err && n >= 0 && (size_t)n < sizeof message)
+		snprintf(message + n, sizeof message - n, ": %s", strerror(err));
+	return code;
+}
+
+int
+kith_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(code, fmt, ap, 0);
+	va_end(ap);
+	return code;
+}
+
+int
+kith_error_errno(int code, const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(code, fmt, ap, err);
+	va_end(ap);
+	return code;
+}
+
+int
+kith_error_git(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return kith_error_set(code, "%s: %s", what,
+		e && e->message ? e->message : "unknown git error");
+}
+
+int
+kith_exit_code(int code)
+{
+	switch (code) {
+	case KITH_OK:
+		return 0;
+	case KITH_ENOTFOUND:
+		return 1;
+	case KITH_EINVALID:
+	case KITH_EAMBIGUOUS:
+	case KITH_EEXISTS:
+		return 2;
+	default:
+		return 3;
+	}
+}

@@ -1,0 +1,170 @@
+/*
+ * inline.c - find tags and mentions in a run of text by DESIGN.md's rules.
+ *
+ * The text comes from cmark's text nodes, so Markdown is already gone: the
+ * caller joins adjacent text nodes, puts '\n' for line breaks and the byte
+ * 0x1F where a code span, raw HTML or autolink was, so that nothing matches
+ * across it. One pcre2 pattern, compiled once with JIT, matches, left to
+ * right and without overlaps, one of
+ *
+ *	https://…  a bare URL up to white space: skipped, nothing inside counts
+ *	[[t|shown]] a wiki link: mention of t, trimmed (no '[', ']', newline)
+ *	@x         x: letters (any script), marks, digits, '-', '_'; the '@'
+ *	           not after a letter or digit (e-mail addresses); a trailing
+ *	           '-' or '_' is not part of x
+ *	#t         t: as x plus '/', with a letter somewhere; the '#' not after
+ *	           a letter, digit, '/' or '&' (C#, &#35;); a trailing '/', '-'
+ *	           or '_' is not part of t
+ *
+ * Hits give the token (off, len: "@jane", "#work/acme", "[[Jane|J]]") and
+ * the target (toff, tlen: "jane", "work/acme", "Jane"); hit->kind means
+ * something for mentions only. Nothing beyond kith.h's API is provided.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "internal.h"
+
+/* Letters of any script with their combining marks, and digits. */
+#define WORD "\\p{L}\\p{M}\\p{N}"
+
+static const char pattern[] =
+	"(?<url>(?i:https?://)[^\\s\\x1f]*+)"
+	"|\\[\\[(?<wiki>[^\\[\\]|\\n\\x1f]*+)(?:\\|[^\\[\\]\\n\\x1f]*+)?\\]\\]"
+	"|(?<![" WORD "])@(?<at>[" WORD "_-]++)"
+	"|(?<![" WORD "/&])#(?=[\\p{N}_/-]*+\\p{L})(?<tag>[" WORD "_/-]++)";
+
+static struct {
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int url, wiki, at, tag; /* group numbers */
+} scanner;
+
+static int
+compile_error(int err, PCRE2_SIZE off)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(err, msg, sizeof msg);
+	return kith_error_set(KITH_ERROR,
+		"cannot compile the inline pattern at %zu: %s", (size_t)off,
+		(char *)msg);
+}
+
+static int
+group(const char *name)
+{
+	return pcre2_substring_number_from_name(scanner.re, (PCRE2_SPTR)name);
+}
+
+/* Compile the pattern the first time; JIT if the machine has it. */
+static int
+scanner_init(void)
+{
+	PCRE2_SIZE off;
+	int err;
+
+	if (scanner.md)
+		return 0;
+	if (!scanner.re) {
+		scanner.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
+		if (!scanner.re)
+			return compile_error(err, off);
+		(void)pcre2_jit_compile(scanner.re, PCRE2_JIT_COMPLETE);
+		scanner.url = group("url");
+		scanner.wiki = group("wiki");
+		scanner.at = group("at");
+		scanner.tag = group("tag");
+	}
+	scanner.md = pcre2_match_data_create_from_pattern(scanner.re, NULL);
+	if (!scanner.md)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	return 0;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Fill hit from the match; false when the token is no tag or mention. */
+static bool
+make_hit(struct kith_inline_hit *hit, const PCRE2_SIZE *ov, const char *text)
+{
+	size_t b, e;
+
+	*hit = (struct kith_inline_hit){ .off = ov[0], .len = ov[1] - ov[0] };
+	if (ov[2 * scanner.wiki] != PCRE2_UNSET) {
+		b = ov[2 * scanner.wiki];
+		e = ov[2 * scanner.wiki + 1];
+		while (b < e && is_blank(text[b]))
+			b++;
+		while (e > b && is_blank(text[e - 1]))
+			e--;
+		hit->type = KITH_HIT_MENTION;
+		hit->kind = KITH_MENTION_WIKI;
+	} else if (ov[2 * scanner.at] != PCRE2_UNSET) {
+		b = ov[2 * scanner.at];
+		e = ov[2 * scanner.at + 1];
+		while (e > b && (text[e - 1] == '-' || text[e - 1] == '_'))
+			e--;
+		hit->type = KITH_HIT_MENTION;
+		hit->kind = KITH_MENTION_AT;
+		hit->len = e - hit->off;
+	} else if (ov[2 * scanner.tag] != PCRE2_UNSET) {
+		b = ov[2 * scanner.tag];
+		e = ov[2 * scanner.tag + 1];
+		while (e > b && (text[e - 1] == '/' || text[e - 1] == '-' ||
+		    text[e - 1] == '_'))
+			e--;
+		hit->type = KITH_HIT_TAG;
+		hit->len = e - hit->off;
+	} else {
+		return false; /* a bare URL */
+	}
+	hit->toff = b;
+	hit->tlen = e - b;
+	return e > b;
+}
+
+static int
+match_error(int rc)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(rc, msg, sizeof msg);
+	return kith_error_set(KITH_ERROR, "cannot scan text: %s", (char *)msg);
+}
+
+int
+kith_inline_scan(const char *text, size_t len, kith_inline_cb cb,
+	void *payload)
+{
+	struct kith_inline_hit hit;
+	size_t pos = 0, end;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	if (!kith_utf8_valid(text, len))
+		return kith_error_set(KITH_EINVALID,
+			"invalid UTF-8 in text: save the file as UTF-8");
+	if ((rc = scanner_init()) < 0)
+		return rc;
+	while (pos < len) {
+		rc = pcre2_match(scanner.re, (PCRE2_SPTR)text, len, pos,
+			PCRE2_NO_UTF_CHECK, scanner.md, NULL);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return match_error(rc);
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scanner.md);
+		end = ov[1]; /* before cb, which may scan again */
+		if (make_hit(&hit, ov, text) && (rc = cb(&hit, text, payload)))
+			return rc;
+		pos = end;
+	}
+	return 0;
+}

@@ -1,0 +1,374 @@
+/*
+ * kith.h - the one public header of libkith, grouped by concern.
+ *
+ * Conventions (after libgit2): fallible calls return int, 0 on success or
+ * a negative KITH_E* code; out-parameters come first and are named out;
+ * what a caller gets through **out it frees with that type's _free.
+ * Borrowed pointers live as long as the object they came from.
+ * lib/ never prints and never exits: on failure it keeps a message that
+ * kith_error() returns, in the form "what went wrong: what to do".
+ */
+#ifndef KITH_H
+#define KITH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* ---- errors ---------------------------------------------------------- */
+
+enum {
+	KITH_OK = 0,
+	KITH_ERROR = -1,      /* repository, I/O or git failure (exit 3) */
+	KITH_EINVALID = -2,   /* bad usage or bad input (exit 2) */
+	KITH_ENOTFOUND = -3,  /* nothing found (exit 1, or 2 for a named thing) */
+	KITH_EAMBIGUOUS = -4, /* several candidates (exit 2) */
+	KITH_EEXISTS = -5,    /* refuses to clobber (exit 2) */
+	KITH_ELOCKED = -6,    /* repository lock held elsewhere (exit 3) */
+	KITH_ENOREPO = -7,    /* no kith repository found (exit 3) */
+};
+
+/* The message kept by the last failing call ("" if none). */
+const char *kith_error(void);
+/* Keep a message; returns code, so `return kith_error_set(KITH_EINVALID, ...)`. */
+int kith_error_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* As kith_error_set, with ": strerror(errno)" appended. */
+int kith_error_errno(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The exit status DESIGN.md gives for an error code. */
+int kith_exit_code(int code);
+
+/* ---- memory: growable buffer, string vector, arena -------------------- */
+
+struct kith_buf {
+	char *ptr;
+	size_t len, cap;
+};
+#define KITH_BUF_INIT { NULL, 0, 0 }
+int kith_buf_grow(struct kith_buf *b, size_t extra);
+int kith_buf_put(struct kith_buf *b, const void *data, size_t len);
+int kith_buf_puts(struct kith_buf *b, const char *s);
+int kith_buf_printf(struct kith_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Always NUL-terminated after any successful put; "" when empty. */
+const char *kith_buf_cstr(struct kith_buf *b);
+void kith_buf_clear(struct kith_buf *b);
+void kith_buf_free(struct kith_buf *b);
+
+/* qsort that takes an empty (NULL) array. */
+void kith_sort(void *base, size_t n, size_t size,
+	int (*cmp)(const void *, const void *));
+
+/* Abort-free allocation helpers: NULL on out of memory. */
+char *kith_strndup(const char *s, size_t n);
+
+/* A bump allocator: everything of one model lives in one arena. */
+struct kith_arena;
+int kith_arena_new(struct kith_arena **out);
+void *kith_arena_alloc(struct kith_arena *a, size_t size);
+char *kith_arena_strndup(struct kith_arena *a, const char *s, size_t n);
+char *kith_arena_strdup(struct kith_arena *a, const char *s);
+void kith_arena_free(struct kith_arena *a);
+
+/* ---- files ------------------------------------------------------------ */
+
+/* Read a whole file (NUL-terminated, len without it). */
+int kith_file_read(char **out, size_t *len, const char *path);
+
+/* ---- dates ------------------------------------------------------------ */
+
+/* A date is a day number: days since 1970-01-01 (may be negative). */
+typedef int32_t kith_date;
+#define KITH_NODATE INT32_MIN
+
+kith_date kith_date_from_ymd(int y, int m, int d); /* no validation */
+void kith_date_to_ymd(kith_date d, int *y, int *m, int *dd);
+bool kith_date_valid_ymd(int y, int m, int d);
+int kith_date_weekday(kith_date d); /* 0 = Sunday .. 6 = Saturday */
+/* Strict ISO YYYY-MM-DD at s (exactly 10 bytes; a real calendar date). */
+int kith_date_parse_iso(kith_date *out, const char *s, size_t len);
+/* "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */
+char *kith_date_format(char *buf, kith_date d);
+/* Today: KITH_TODAY if set (must be ISO), else the local date (TZ). */
+int kith_date_today(kith_date *out);
+/*
+ * A date as people type it: ISO, today, yesterday, tomorrow, weekday names
+ * with optional last/next, "N days|weeks|months|years ago", "in N days…",
+ * "nov 25", "25 nov". Relative to today. KITH_EINVALID with a message
+ * naming the word otherwise.
+ */
+int kith_date_parse(kith_date *out, const char *s, kith_date today);
+/* Add months (clamping the day: Jan 31 + 1m = Feb 28/29). */
+kith_date kith_date_add_months(kith_date d, int months);
+
+/* A cadence "Nd", "Nw", "Nm", "Ny". */
+struct kith_cadence {
+	int n;
+	char unit; /* 'd', 'w', 'm' or 'y' */
+};
+int kith_cadence_parse(struct kith_cadence *out, const char *s);
+kith_date kith_cadence_add(kith_date d, const struct kith_cadence *c);
+
+/* ---- text: folding and slugs ------------------------------------------ */
+
+/* Case- and accent-folded copy of s (NFKD, case fold, marks stripped). */
+int kith_fold(char **out, const char *s, size_t len);
+/* ASCII slug of a name: lower-case [a-z0-9-], transliterated; never empty. */
+int kith_slugify(char **out, const char *name);
+/* Whether s is a safe slug: non-empty, [a-z0-9-] only, not starting with '-'. */
+bool kith_slug_valid(const char *s);
+/* Whether the bytes are valid UTF-8. */
+bool kith_utf8_valid(const char *s, size_t len);
+
+/* ---- the repository --------------------------------------------------- */
+
+struct kith_repo;
+
+/*
+ * Find and open the repository: dir (from -C) if non-NULL, else
+ * $KITH_DIR, else the nearest directory at or above the current one that
+ * holds kith.conf, else kith.dir in $XDG_CONFIG_HOME/kith/config, else
+ * ~/kith. KITH_ENOREPO with a hint to `kith init` when there is none.
+ */
+int kith_repo_open(struct kith_repo **out, const char *dir);
+void kith_repo_free(struct kith_repo *repo);
+/* Absolute path of the repository's top directory. */
+const char *kith_repo_root(const struct kith_repo *repo);
+/* The libgit2 repository (a git_repository *), borrowed. */
+void *kith_repo_git(struct kith_repo *repo);
+/* Absolute path of a repository-relative path, into buf. */
+int kith_repo_path(struct kith_buf *buf, const struct kith_repo *repo,
+	const char *rel);
+
+/* kith.conf values (git-config syntax). def when unset. */
+int kith_repo_config_string(char **out, struct kith_repo *repo,
+	const char *key, const char *def);
+int kith_repo_config_bool(bool *out, struct kith_repo *repo,
+	const char *key, bool def);
+int kith_repo_config_int(int *out, struct kith_repo *repo,
+	const char *key, int def);
+
+/* Create a repository at dir (see kith-init(1)). demo: fill with a demo. */
+struct kith_init_options {
+	bool demo;
+	kith_date today; /* for the demo's dates */
+};
+int kith_repo_init(const char *dir, const struct kith_init_options *opts);
+
+/* ---- writing: lock, atomic files, commits ----------------------------- */
+
+/*
+ * Take .kith/lock (waiting up to $KITH_LOCK_TIMEOUT seconds, default 10).
+ * Hold it across read-modify-write. Nested calls count.
+ */
+int kith_repo_lock(struct kith_repo *repo);
+void kith_repo_unlock(struct kith_repo *repo);
+
+/* One file change: data == NULL deletes path; from != NULL renames from. */
+struct kith_change {
+	const char *path; /* repository-relative */
+	const char *data;
+	size_t len;
+	const char *from; /* repository-relative old path of a rename, or NULL */
+};
+
+/*
+ * Write every change atomically (all temp files first, then the renames),
+ * then commit exactly those paths with message (unless kith.autocommit is
+ * false). Takes the lock itself if not held. Refuses symlinks and paths
+ * outside the repository. New files 0600, new directories 0700.
+ */
+int kith_repo_apply(struct kith_repo *repo, const struct kith_change *changes,
+	size_t n, const char *message);
+
+/* Commit the given paths as they are in the work tree (no writing). */
+int kith_repo_commit(struct kith_repo *repo, const char *const *paths,
+	size_t n, const char *message);
+
+/* ---- templates -------------------------------------------------------- */
+
+/*
+ * Read a template by name ("person.md", "day.md", "kith.conf") from
+ * $KITH_TEMPLATE_DIR, else the installed pkgdatadir, else a built-in copy.
+ */
+int kith_template_read(char **out, const char *name);
+/* Replace {{key}} by values[i] for keys[i]; unknown {{x}} are kept. */
+int kith_template_expand(char **out, const char *tmpl,
+	const char *const *keys, const char *const *values, size_t n);
+
+/* ---- inline syntax ----------------------------------------------------- */
+
+enum kith_mention_kind { KITH_MENTION_AT, KITH_MENTION_WIKI };
+
+/* What the inline scanner finds in one run of text. */
+struct kith_inline_hit {
+	enum { KITH_HIT_TAG, KITH_HIT_MENTION } type;
+	enum kith_mention_kind kind;
+	size_t off, len;   /* the whole token in the scanned text */
+	size_t toff, tlen; /* the tag (without #), or the mention target */
+};
+
+/*
+ * Scan text (not Markdown: a text run taken from cmark's text nodes) for
+ * tags and mentions by DESIGN.md's rules, bare URLs skipped. cb returns
+ * non-zero to stop (that value is returned).
+ */
+typedef int (*kith_inline_cb)(const struct kith_inline_hit *hit,
+	const char *text, void *payload);
+int kith_inline_scan(const char *text, size_t len, kith_inline_cb cb,
+	void *payload);
+
+/* ---- the model -------------------------------------------------------- */
+
+struct kith_person;
+struct kith_entry;
+
+struct kith_field {
+	const char *key;   /* lower-case */
+	const char *value; /* as written, trimmed */
+	int line;          /* 1-based line in the person's file */
+};
+
+struct kith_mention {
+	enum kith_mention_kind kind;
+	const char *raw;    /* as written: "@jane", "[[Jane Doe|Jane]]" */
+	const char *target; /* "jane", "Jane Doe" */
+	const char *path;
+	int line;
+	size_t off;   /* byte offset of raw in the file, or SIZE_MAX if unknown */
+	struct kith_person *person;       /* NULL when unresolved */
+	bool ambiguous;                   /* several people matched */
+	struct kith_entry *entry;         /* the entry it is in, or NULL */
+	struct kith_person *in_person;    /* the person file it is in, or NULL */
+	struct kith_followup *followup;   /* the follow-up it is in, or NULL */
+	bool in_open_followup;
+};
+
+struct kith_followup {
+	const char *text; /* the item's text after the box, due: removed */
+	bool done;
+	kith_date due;    /* KITH_NODATE if none */
+	const char *path;
+	int line;
+	size_t box_off;   /* byte offset in the file of the char inside [ ] */
+	struct kith_entry *entry;    /* its journal entry or dated note, or NULL */
+	struct kith_person *in_person; /* the person file it is in, or NULL */
+	struct kith_person **people; /* whom it belongs to */
+	size_t npeople;
+};
+
+enum kith_entry_kind { KITH_ENTRY_JOURNAL, KITH_ENTRY_NOTE };
+
+/* A journal entry, or a dated item in a person's notes. */
+struct kith_entry {
+	enum kith_entry_kind kind;
+	kith_date date;
+	int time;          /* minutes after midnight, or -1 */
+	const char *title; /* heading text after the time; note item's text */
+	const char *path;
+	int line, end_line; /* lines of the entry in its file */
+	const char *text;   /* the entry's source text */
+	struct kith_person *owner;   /* for a note item: whose file */
+	struct kith_person **people; /* interactions: whom it is with */
+	size_t npeople;
+	struct kith_person **mentioned; /* mentioned outside follow-ups */
+	size_t nmentioned;
+	const char **tags;  /* lower-case, sorted, unique */
+	size_t ntags;
+};
+
+struct kith_person {
+	const char *slug;
+	const char *name;  /* display name, or the slug when the file has none */
+	bool has_name;
+	int name_line;
+	const char *path;  /* "people/<slug>.md" */
+	struct kith_field *fields;
+	size_t nfields;
+	int fields_end_line; /* last line of the field list, 0 if none */
+	const char **aliases;
+	size_t naliases;
+	const char **tags; /* every tag in the file, sorted, unique */
+	size_t ntags;
+	const char *every; /* cadence as written, or NULL (kith.every applies) */
+	/* derived from the whole model: */
+	struct kith_entry **interactions; /* newest first */
+	size_t ninteractions;
+	kith_date last; /* KITH_NODATE if no interaction */
+};
+
+struct kith_model {
+	struct kith_person **people; /* sorted by slug */
+	size_t npeople;
+	struct kith_entry **entries; /* journal entries and note items, by date, time, path, line */
+	size_t nentries;
+	struct kith_mention **mentions; /* in file order */
+	size_t nmentions;
+	struct kith_followup **followups; /* in file order */
+	size_t nfollowups;
+	const char **warnings; /* files skipped, as "path: problem" */
+	size_t nwarnings;
+	struct kith_arena *arena;
+	struct kith_model_build *build; /* lib/'s own */
+};
+
+/* Load every person and journal day of the repository. */
+int kith_model_load(struct kith_model **out, struct kith_repo *repo);
+void kith_model_free(struct kith_model *model);
+
+/* Parse one file's text into an existing model (used by the loader and tests). */
+int kith_model_add_person(struct kith_model *model, const char *path,
+	const char *text, size_t len);
+int kith_model_add_day(struct kith_model *model, const char *path,
+	const char *text, size_t len);
+/* After adding files: resolve mentions, compute interactions and last. */
+int kith_model_finish(struct kith_model *model);
+/* An empty model (for tests that add files by hand). */
+int kith_model_new(struct kith_model **out);
+
+/* Values of a field (borrowed, NULL-terminated array in the arena). */
+size_t kith_person_field_values(const struct kith_person *p, const char *key,
+	const char **out, size_t max);
+const char *kith_person_field(const struct kith_person *p, const char *key);
+
+/*
+ * Find a person as the user names one: slug, then name, alias, then a
+ * unique prefix of slug or name (case- and accent-insensitive).
+ * KITH_ENOTFOUND or KITH_EAMBIGUOUS (candidates in *cands, if non-NULL,
+ * a malloc'd array the caller frees).
+ */
+int kith_model_find_person(struct kith_person **out, struct kith_model *model,
+	const char *query, struct kith_person ***cands, size_t *ncands);
+
+/* Resolve a mention target as written (slug, alias; for wiki also name). */
+int kith_model_resolve(struct kith_person **out, struct kith_model *model,
+	enum kith_mention_kind kind, const char *target, size_t len);
+
+/* A tag as the user types it ("#Work/Acme") as stored ("work/acme"). */
+int kith_tag_norm(char **out, const char *s);
+
+/* ---- output ----------------------------------------------------------- */
+
+/* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */
+bool kith_color(FILE *f);
+/* Write s with tabs and newlines replaced by spaces (for TSV cells). */
+void kith_tsv_cell(FILE *f, const char *s);
+/* Write a list joined by "," as one TSV cell. */
+void kith_tsv_list(FILE *f, const char *const *v, size_t n);
+
+/*
+ * JSON (jansson's json_t, declared opaque here): a person as `kith ls
+ * --json` prints it; an array printed one compact object per line.
+ */
+struct json_t;
+struct json_t *kith_json_person(const struct kith_person *p);
+int kith_json_print_array(FILE *f, struct json_t *array);
+int kith_json_print(FILE *f, struct json_t *value);
+
+/* Flush stdout and report whether every write succeeded (0 or KITH_ERROR). */
+int kith_stdout_close(void);
+
+#endif

@@ -1,0 +1,755 @@
+/*
+ * model.c - the one loader every read command goes through: people and
+ * journal days in, mentions resolved to people, interactions and the last
+ * contact of each person computed.
+ *
+ * Mentions resolve by DESIGN.md's rules: @x by slug, then alias; [[x]] by
+ * slug, then name, then alias; names and aliases case- and accent-folded.
+ * Several people at the first level that matches: ambiguous, never a guess.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#include "internal.h"
+
+struct key {
+	const char *key; /* folded */
+	struct kith_person *person;
+};
+
+struct kith_model_build {
+	struct kith_ptrvec people, entries, mentions, followups, warnings;
+	struct key *names, *aliases;
+	size_t nnames, naliases;
+};
+
+/* ---- building ---- */
+
+int
+kith_model_new(struct kith_model **out)
+{
+	struct kith_model *m = calloc(1, sizeof *m);
+
+	*out = NULL;
+	if (!m || !(m->build = calloc(1, sizeof *m->build)) ||
+	    kith_arena_new(&m->arena) < 0) {
+		if (m)
+			free(m->build);
+		free(m);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	*out = m;
+	return 0;
+}
+
+void
+kith_model_free(struct kith_model *m)
+{
+	if (!m)
+		return;
+	if (m->build) {
+		kith_ptrvec_free(&m->build->people);
+		kith_ptrvec_free(&m->build->entries);
+		kith_ptrvec_free(&m->build->mentions);
+		kith_ptrvec_free(&m->build->followups);
+		kith_ptrvec_free(&m->build->warnings);
+		free(m->build->names);
+		free(m->build->aliases);
+		free(m->build);
+	}
+	kith_arena_free(m->arena);
+	free(m);
+}
+
+struct kith_arena *
+kith_model_arena(struct kith_model *m)
+{
+	return m->arena;
+}
+
+struct kith_person *
+kith_model_new_person(struct kith_model *m)
+{
+	struct kith_person *p = kith_arena_alloc(m->arena, sizeof *p);
+
+	if (p && kith_ptrvec_push(&m->build->people, p) < 0)
+		return NULL;
+	return p;
+}
+
+struct kith_entry *
+kith_model_new_entry(struct kith_model *m)
+{
+	struct kith_entry *e = kith_arena_alloc(m->arena, sizeof *e);
+
+	if (e && kith_ptrvec_push(&m->build->entries, e) < 0)
+		return NULL;
+	return e;
+}
+
+int
+kith_model_push_mention(struct kith_model *m, struct kith_mention *mn)
+{
+	return kith_ptrvec_push(&m->build->mentions, mn);
+}
+
+int
+kith_model_push_followup(struct kith_model *m, struct kith_followup *f)
+{
+	return kith_ptrvec_push(&m->build->followups, f);
+}
+
+char *
+kith_lower(struct kith_arena *a, const char *s, size_t len)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)len;
+	char *r = NULL;
+
+	while (i < n) {
+		utf8proc_int32_t c;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t k = utf8proc_iterate(u + i, n - i, &c);
+		if (k <= 0)
+			goto out;
+		i += k;
+		k = utf8proc_encode_char(utf8proc_tolower(c), enc);
+		if (kith_buf_put(&b, enc, (size_t)k) < 0)
+			goto out;
+	}
+	r = kith_arena_strndup(a, kith_buf_cstr(&b), b.len);
+out:
+	kith_buf_free(&b);
+	return r;
+}
+
+/* Folded copy in the arena, or NULL. */
+static const char *
+fold(struct kith_arena *a, const char *s, size_t n)
+{
+	char *f = NULL, *r;
+
+	if (kith_fold(&f, s, n) < 0)
+		return NULL;
+	r = kith_arena_strdup(a, f);
+	free(f);
+	return r;
+}
+
+/* ---- lookups ---- */
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c)
+		return c;
+	return strcmp(x->person->slug, y->person->slug);
+}
+
+static int
+cmp_person(const void *a, const void *b)
+{
+	const struct kith_person *x = *(struct kith_person *const *)a;
+	const struct kith_person *y = *(struct kith_person *const *)b;
+
+	return strcmp(x->slug, y->slug);
+}
+
+/* The people whose key equals k: *n of them from the returned one on. */
+static const struct key *
+key_range(const struct key *keys, size_t nkeys, const char *k, size_t *n)
+{
+	size_t lo = 0, hi = nkeys;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(keys[mid].key, k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = 0;
+	while (lo + *n < nkeys && !strcmp(keys[lo + *n].key, k))
+		++*n;
+	return keys + lo;
+}
+
+static struct kith_person *
+by_slug(struct kith_model *m, const char *slug)
+{
+	size_t lo = 0, hi = m->npeople;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->people[mid]->slug, slug);
+		if (!c)
+			return m->people[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Distinct people in a key range (a person with two equal aliases once). */
+static size_t
+distinct(const struct key *k, size_t n)
+{
+	size_t d = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!i || k[i].person != k[i - 1].person)
+			d++;
+	return d;
+}
+
+int
+kith_model_resolve(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *target, size_t len)
+{
+	struct kith_model_build *b = m->build;
+	char *f = NULL;
+	const struct key *k;
+	size_t n;
+	int rc = KITH_ENOTFOUND;
+
+	*out = NULL;
+	if (kith_fold(&f, target, len) < 0)
+		return KITH_ENOTFOUND;
+	if ((*out = by_slug(m, f))) {
+		rc = 0;
+		goto out;
+	}
+	if (kind == KITH_MENTION_WIKI) {
+		k = key_range(b->names, b->nnames, f, &n);
+		if (n) {
+			rc = distinct(k, n) == 1 ? 0 : KITH_EAMBIGUOUS;
+			*out = rc ? NULL : k->person;
+			goto out;
+		}
+	}
+	k = key_range(b->aliases, b->naliases, f, &n);
+	if (n) {
+		rc = distinct(k, n) == 1 ? 0 : KITH_EAMBIGUOUS;
+		*out = rc ? NULL : k->person;
+	}
+out:
+	free(f);
+	return rc;
+}
+
+static int
+build_keys(struct kith_model *m)
+{
+	struct kith_model_build *b = m->build;
+	size_t na = 0;
+
+	for (size_t i = 0; i < m->npeople; i++)
+		na += m->people[i]->naliases;
+	b->names = malloc((m->npeople + 1) * sizeof *b->names);
+	b->aliases = malloc((na + 1) * sizeof *b->aliases);
+	if (!b->names || !b->aliases)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < m->npeople; i++) {
+		struct kith_person *p = m->people[i];
+		const char *f;
+		if (p->has_name) {
+			if (!(f = fold(m->arena, p->name, strlen(p->name))))
+				return KITH_ERROR;
+			b->names[b->nnames++] = (struct key){ f, p };
+		}
+		for (size_t j = 0; j < p->naliases; j++) {
+			if (!(f = fold(m->arena, p->aliases[j], strlen(p->aliases[j]))))
+				return KITH_ERROR;
+			b->aliases[b->naliases++] = (struct key){ f, p };
+		}
+	}
+	kith_sort(b->names, b->nnames, sizeof *b->names, cmp_key);
+	kith_sort(b->aliases, b->naliases, sizeof *b->aliases, cmp_key);
+	return 0;
+}
+
+/* ---- finishing: interactions ---- */
+
+/* Append p to the set people[0..*n) (capacity cap) unless there. */
+static void
+set_add(struct kith_person **people, size_t *n, struct kith_person *p)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (people[i] == p)
+			return;
+	people[(*n)++] = p;
+}
+
+static struct kith_person **
+copy_people(struct kith_arena *a, struct kith_person **v, size_t n)
+{
+	struct kith_person **out;
+
+	if (!n)
+		return NULL;
+	if ((out = kith_arena_alloc(a, n * sizeof *out)))
+		memcpy(out, v, n * sizeof *out);
+	return out;
+}
+
+/* An entry's people: interactions, and those mentioned outside follow-ups. */
+static int
+entry_people(struct kith_model *m, struct kith_mention **ms, size_t n,
+	struct kith_person **tmp)
+{
+	struct kith_entry *e = ms[0]->entry;
+	size_t ni = 0, no = 0;
+
+	if (e->kind == KITH_ENTRY_NOTE)
+		return 0;
+	for (size_t i = 0; i < e->npeople; i++)
+		set_add(tmp, &ni, e->people[i]);
+	for (size_t i = 0; i < n; i++)
+		if (ms[i]->person && !ms[i]->in_open_followup)
+			set_add(tmp, &ni, ms[i]->person);
+	if (!(e->people = copy_people(m->arena, tmp, ni)) && ni)
+		return KITH_ERROR;
+	e->npeople = ni;
+	for (size_t i = 0; i < e->nmentioned; i++)
+		set_add(tmp, &no, e->mentioned[i]);
+	for (size_t i = 0; i < n; i++)
+		if (ms[i]->person && !ms[i]->followup)
+			set_add(tmp, &no, ms[i]->person);
+	if (!(e->mentioned = copy_people(m->arena, tmp, no)) && no)
+		return KITH_ERROR;
+	e->nmentioned = no;
+	return 0;
+}
+
+static int
+followup_people(struct kith_model *m, struct kith_person **tmp)
+{
+	struct kith_mention **ms = m->mentions;
+
+	/* A follow-up's mentions come in runs (a nested follow-up splits one). */
+	for (size_t i = 0, j; i < m->nmentions; i = j) {
+		struct kith_followup *f = ms[i]->followup;
+		size_t n = 0;
+
+		for (j = i; j < m->nmentions && ms[j]->followup == f; j++)
+			;
+		if (!f)
+			continue;
+		for (size_t k = 0; k < f->npeople; k++)
+			tmp[n++] = f->people[k];
+		for (size_t k = i; k < j; k++)
+			if (ms[k]->person)
+				set_add(tmp, &n, ms[k]->person);
+		/* Non-NULL even when empty: it mentioned someone unknown. */
+		if (!(f->people = kith_arena_alloc(m->arena, (n + 1) * sizeof *tmp)))
+			return KITH_ERROR;
+		memcpy(f->people, tmp, n * sizeof *tmp);
+		f->npeople = n;
+	}
+	/* Mentioning nobody: the entry's people, or the person whose file. */
+	for (size_t i = 0; i < m->nfollowups; i++) {
+		struct kith_followup *f = m->followups[i];
+		struct kith_entry *e = f->entry;
+
+		if (f->people)
+			continue;
+		if (e && e->kind == KITH_ENTRY_JOURNAL) {
+			f->people = e->mentioned;
+			f->npeople = e->nmentioned;
+		} else if (f->in_person) {
+			if (!(f->people = kith_arena_alloc(m->arena, sizeof *f->people)))
+				return KITH_ERROR;
+			f->people[0] = f->in_person;
+			f->npeople = 1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct kith_entry *x = *(struct kith_entry *const *)a;
+	const struct kith_entry *y = *(struct kith_entry *const *)b;
+	int c;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	return x->line - y->line;
+}
+
+static int
+interactions(struct kith_model *m)
+{
+	for (size_t i = 0; i < m->nentries; i++) {
+		struct kith_entry *e = m->entries[i];
+		if (e->kind == KITH_ENTRY_NOTE && e->owner && !e->npeople) {
+			if (!(e->people = kith_arena_alloc(m->arena, sizeof *e->people)))
+				return KITH_ERROR;
+			e->people[0] = e->owner;
+			e->npeople = 1;
+		}
+		for (size_t j = 0; j < e->npeople; j++)
+			e->people[j]->ninteractions++;
+	}
+	for (size_t i = 0; i < m->npeople; i++) {
+		struct kith_person *p = m->people[i];
+		if (p->ninteractions &&
+		    !(p->interactions = kith_arena_alloc(m->arena,
+		    p->ninteractions * sizeof *p->interactions)))
+			return KITH_ERROR;
+		p->ninteractions = 0;
+	}
+	/* Entries are sorted oldest first: fill from the back, newest first. */
+	for (size_t i = m->nentries; i-- > 0;) {
+		struct kith_entry *e = m->entries[i];
+		for (size_t j = 0; j < e->npeople; j++) {
+			struct kith_person *p = e->people[j];
+			p->interactions[p->ninteractions++] = e;
+		}
+	}
+	for (size_t i = 0; i < m->npeople; i++) {
+		struct kith_person *p = m->people[i];
+		p->last = p->ninteractions ? p->interactions[0]->date : KITH_NODATE;
+	}
+	return 0;
+}
+
+int
+kith_model_finish(struct kith_model *m)
+{
+	struct kith_model_build *b = m->build;
+	struct kith_person **tmp = NULL;
+	int rc = KITH_ERROR;
+
+	m->people = (struct kith_person **)b->people.v;
+	m->npeople = b->people.n;
+	m->entries = (struct kith_entry **)b->entries.v;
+	m->nentries = b->entries.n;
+	m->mentions = (struct kith_mention **)b->mentions.v;
+	m->nmentions = b->mentions.n;
+	m->followups = (struct kith_followup **)b->followups.v;
+	m->nfollowups = b->followups.n;
+	m->warnings = (const char **)b->warnings.v;
+	m->nwarnings = b->warnings.n;
+	kith_sort(m->people, m->npeople, sizeof *m->people, cmp_person);
+	if (build_keys(m) < 0)
+		goto out;
+	for (size_t i = 0; i < m->nmentions; i++) {
+		struct kith_mention *mn = m->mentions[i];
+		int r = kith_model_resolve(&mn->person, m, mn->kind, mn->target,
+			strlen(mn->target));
+		mn->ambiguous = r == KITH_EAMBIGUOUS;
+	}
+	if (!(tmp = malloc((m->nmentions + m->npeople + 1) * sizeof *tmp))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0, j; i < m->nmentions; i = j) {
+		for (j = i + 1; j < m->nmentions && m->mentions[j]->entry ==
+		     m->mentions[i]->entry; j++)
+			;
+		if (m->mentions[i]->entry &&
+		    entry_people(m, m->mentions + i, j - i, tmp) < 0)
+			goto out;
+	}
+	if (followup_people(m, tmp) < 0)
+		goto out;
+	kith_sort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	if (interactions(m) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+/* ---- loading from the repository ---- */
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Regular files and directories of dir, sorted; names malloc'd. */
+static int
+list_dir(struct kith_ptrvec *out, const char *dir, bool dirs)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct kith_buf path = KITH_BUF_INIT;
+
+	if (!d)
+		return errno == ENOENT ? 0 :
+			kith_error_errno(KITH_ERROR, "cannot read directory '%s'", dir);
+	while ((de = readdir(d))) {
+		struct stat st;
+		char *name;
+
+		if (de->d_name[0] == '.')
+			continue;
+		kith_buf_clear(&path);
+		if (kith_buf_printf(&path, "%s/%s", dir, de->d_name) < 0)
+			goto fail;
+		if (lstat(path.ptr, &st) < 0 ||
+		    !(dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+			continue;
+		if (!(name = strdup(de->d_name)) || kith_ptrvec_push(out, name) < 0) {
+			free(name);
+			kith_error_set(KITH_ERROR, "out of memory");
+			goto fail;
+		}
+	}
+	closedir(d);
+	kith_buf_free(&path);
+	kith_sort(out->v, out->n, sizeof *out->v, cmp_name);
+	return 0;
+fail:
+	closedir(d);
+	kith_buf_free(&path);
+	return KITH_ERROR;
+}
+
+static void
+free_names(struct kith_ptrvec *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	kith_ptrvec_free(v);
+}
+
+static bool
+ends_md(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && !strcmp(name + n - 3, ".md");
+}
+
+/* Parse one file; bad input becomes a warning, not a failure. */
+static int
+load_file(struct kith_model *m, struct kith_repo *repo, const char *rel,
+	bool person)
+{
+	struct kith_buf abs = KITH_BUF_INIT;
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = kith_repo_path(&abs, repo, rel)) < 0)
+		goto out;
+	if ((rc = kith_file_read(&text, &len, abs.ptr)) < 0)
+		goto out;
+	rc = person ? kith_model_add_person(m, rel, text, len) :
+		kith_model_add_day(m, rel, text, len);
+	if (rc == KITH_EINVALID) {
+		char *w = kith_arena_strdup(m->arena, kith_error());
+		rc = w ? kith_ptrvec_push(&m->build->warnings, w) : KITH_ERROR;
+	}
+out:
+	free(text);
+	kith_buf_free(&abs);
+	return rc;
+}
+
+static int
+load_dir(struct kith_model *m, struct kith_repo *repo, const char *rel,
+	bool person)
+{
+	struct kith_ptrvec names = { 0 };
+	struct kith_buf abs = KITH_BUF_INIT, path = KITH_BUF_INIT;
+	int rc;
+
+	if ((rc = kith_repo_path(&abs, repo, rel)) < 0 ||
+	    (rc = list_dir(&names, abs.ptr, false)) < 0)
+		goto out;
+	for (size_t i = 0; i < names.n; i++) {
+		if (!ends_md(names.v[i]))
+			continue;
+		kith_buf_clear(&path);
+		if ((rc = kith_buf_printf(&path, "%s/%s", rel, (char *)names.v[i])) < 0 ||
+		    (rc = load_file(m, repo, path.ptr, person)) < 0)
+			goto out;
+	}
+out:
+	free_names(&names);
+	kith_buf_free(&abs);
+	kith_buf_free(&path);
+	return rc;
+}
+
+static bool
+is_year(const char *s)
+{
+	return strlen(s) == 4 && strspn(s, "0123456789") == 4;
+}
+
+int
+kith_model_load(struct kith_model **out, struct kith_repo *repo)
+{
+	struct kith_model *m = NULL;
+	struct kith_ptrvec years = { 0 };
+	struct kith_buf abs = KITH_BUF_INIT, rel = KITH_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = kith_model_new(&m)) < 0 ||
+	    (rc = load_dir(m, repo, "people", true)) < 0 ||
+	    (rc = kith_repo_path(&abs, repo, "journal")) < 0 ||
+	    (rc = list_dir(&years, abs.ptr, true)) < 0)
+		goto out;
+	for (size_t i = 0; i < years.n; i++) {
+		if (!is_year(years.v[i]))
+			continue;
+		kith_buf_clear(&rel);
+		if ((rc = kith_buf_printf(&rel, "journal/%s", (char *)years.v[i])) < 0 ||
+		    (rc = load_dir(m, repo, rel.ptr, false)) < 0)
+			goto out;
+	}
+	if ((rc = kith_model_finish(m)) < 0)
+		goto out;
+	*out = m;
+	m = NULL;
+out:
+	free_names(&years);
+	kith_buf_free(&abs);
+	kith_buf_free(&rel);
+	kith_model_free(m);
+	return rc;
+}
+
+/* ---- queries ---- */
+
+size_t
+kith_person_field_values(const struct kith_person *p, const char *key,
+	const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nfields; i++)
+		if (!strcmp(p->fields[i].key, key)) {
+			if (n < max)
+				out[n] = p->fields[i].value;
+			n++;
+		}
+	return n;
+}
+
+const char *
+kith_person_field(const struct kith_person *p, const char *key)
+{
+	const char *v = NULL;
+
+	kith_person_field_values(p, key, &v, 1);
+	return v;
+}
+
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int
+candidates(struct kith_person ***cands, size_t *ncands,
+	struct kith_person **v, size_t n)
+{
+	if (!cands)
+		return 0;
+	if (!(*cands = malloc((n + 1) * sizeof **cands)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	memcpy(*cands, v, n * sizeof **cands);
+	*ncands = n;
+	return 0;
+}
+
+int
+kith_model_find_person(struct kith_person **out, struct kith_model *m,
+	const char *query, struct kith_person ***cands, size_t *ncands)
+{
+	struct kith_model_build *b = m->build;
+	struct kith_person **hits = NULL;
+	const struct key *k;
+	char *f = NULL;
+	size_t n = 0, nk;
+	int rc;
+
+	*out = NULL;
+	if (cands)
+		*cands = NULL, *ncands = 0;
+	if (kith_fold(&f, query, strlen(query)) < 0 || !*f) {
+		free(f);
+		return kith_error_set(KITH_EINVALID, "'%s' names nobody: give a slug, name or alias", query);
+	}
+	if ((*out = by_slug(m, f))) {
+		free(f);
+		return 0;
+	}
+	if (!(hits = malloc((m->npeople + 1) * sizeof *hits))) {
+		free(f);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	k = key_range(b->names, b->nnames, f, &nk);
+	if (!nk)
+		k = key_range(b->aliases, b->naliases, f, &nk);
+	for (size_t i = 0; i < nk; i++)
+		set_add(hits, &n, k[i].person);
+	if (!n) {
+		for (size_t i = 0; i < m->npeople; i++) {
+			struct kith_person *p = m->people[i];
+			const char *fn = p->has_name ? fold(m->arena, p->name, strlen(p->name)) : NULL;
+			if (has_prefix(p->slug, f) || (fn && has_prefix(fn, f)))
+				set_add(hits, &n, p);
+		}
+	}
+	if (n == 1) {
+		*out = hits[0];
+		rc = 0;
+	} else if (!n) {
+		rc = kith_error_set(KITH_ENOTFOUND,
+			"no person matches '%s': see 'kith ls'", query);
+	} else {
+		rc = kith_error_set(KITH_EAMBIGUOUS,
+			"'%s' matches %zu people: give the slug", query, n);
+		if (candidates(cands, ncands, hits, n) < 0)
+			rc = KITH_ERROR;
+	}
+	free(hits);
+	free(f);
+	return rc;
+}
+
+int
+kith_tag_norm(char **out, const char *s)
+{
+	struct kith_arena *a = NULL;
+	const char *l;
+
+	*out = NULL;
+	if (*s == '#')
+		s++;
+	if (!*s || !kith_utf8_valid(s, strlen(s)))
+		return kith_error_set(KITH_EINVALID,
+			"bad tag '%s': give a word like 'mentor' or '#work/acme'", s);
+	if (kith_arena_new(&a) < 0)
+		return KITH_ERROR;
+	if ((l = kith_lower(a, s, strlen(s))))
+		*out = strdup(l);
+	kith_arena_free(a);
+	return *out ? 0 : kith_error_set(KITH_ERROR, "out of memory");
+}

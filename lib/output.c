@@ -1,0 +1,117 @@
+/*
+ * output.c - what every command's output shares: colour or not, TSV cells,
+ * JSON of a person, and the final check that stdout took every byte.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kith.h"
+
+bool
+kith_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc && *nc)
+		return false;
+	return isatty(fileno(f));
+}
+
+void
+kith_tsv_cell(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+void
+kith_tsv_list(FILE *f, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		kith_tsv_cell(f, v[i]);
+	}
+}
+
+static json_t *
+date_or_null(kith_date d)
+{
+	char buf[16];
+
+	return d == KITH_NODATE ? json_null() : json_string(kith_date_format(buf, d));
+}
+
+json_t *
+kith_json_person(const struct kith_person *p)
+{
+	json_t *o = json_object(), *tags = json_array(), *fields = json_object();
+
+	if (!o || !tags || !fields) {
+		json_decref(o);
+		json_decref(tags);
+		json_decref(fields);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->ntags; i++)
+		json_array_append_new(tags, json_string(p->tags[i]));
+	for (size_t i = 0; i < p->nfields; i++) {
+		json_t *v = json_object_get(fields, p->fields[i].key);
+		if (!v) {
+			v = json_array();
+			json_object_set_new(fields, p->fields[i].key, v);
+		}
+		json_array_append_new(v, json_string(p->fields[i].value));
+	}
+	json_object_set_new(o, "slug", json_string(p->slug));
+	json_object_set_new(o, "name", json_string(p->name));
+	json_object_set_new(o, "path", json_string(p->path));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "last", date_or_null(p->last));
+	json_object_set_new(o, "interactions", json_integer((json_int_t)p->ninteractions));
+	json_object_set_new(o, "every", p->every ? json_string(p->every) : json_null());
+	json_object_set_new(o, "fields", fields);
+	return o;
+}
+
+#define FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+
+int
+kith_json_print(FILE *f, json_t *value)
+{
+	if (json_dumpf(value, f, FLAGS) < 0)
+		return kith_error_set(KITH_ERROR, "cannot write JSON");
+	putc('\n', f);
+	return 0;
+}
+
+int
+kith_json_print_array(FILE *f, json_t *array)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_array_size(array)) {
+		fputs("[]\n", f);
+		return 0;
+	}
+	fputs("[\n", f);
+	json_array_foreach(array, i, v) {
+		if (json_dumpf(v, f, FLAGS) < 0)
+			return kith_error_set(KITH_ERROR, "cannot write JSON");
+		fputs(i + 1 < json_array_size(array) ? ",\n" : "\n", f);
+	}
+	fputs("]\n", f);
+	return 0;
+}
+
+int
+kith_stdout_close(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return kith_error_errno(KITH_ERROR, "cannot write to standard output");
+	return 0;
+}

@@ -1,0 +1,539 @@
+/*
+ * parse.c - what person and journal files share: source lines, the cmark
+ * parse, and the walk that takes tags, mentions and follow-ups out of the
+ * text of every paragraph and heading.
+ *
+ * cmark gives the blocks and their lines; the inline text of a block is
+ * its text nodes joined (cmark splits "[[Jane]]" into several), with '\n'
+ * for line breaks and 0x1F where a code span, raw HTML or autolink stood,
+ * so nothing matches across or inside them. Exact bytes (a follow-up's box)
+ * are found by scanning the block's source lines, never from inline columns.
+ */
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define SEP '\x1f'
+
+/* ---- source lines ---- */
+
+int
+kith_src_init(struct kith_src *src, const char *text, size_t len)
+{
+	size_t cap = 64;
+
+	memset(src, 0, sizeof *src);
+	src->text = text;
+	src->len = len;
+	if (!(src->lines = malloc(cap * sizeof *src->lines)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	src->lines[src->nlines++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n' || i + 1 == len)
+			continue;
+		if ((size_t)src->nlines == cap) {
+			size_t *l = realloc(src->lines, 2 * cap * sizeof *l);
+			if (!l)
+				return kith_error_set(KITH_ERROR, "out of memory");
+			src->lines = l;
+			cap *= 2;
+		}
+		src->lines[src->nlines++] = i + 1;
+	}
+	return 0;
+}
+
+void
+kith_src_free(struct kith_src *src)
+{
+	free(src->lines);
+	src->lines = NULL;
+}
+
+const char *
+kith_src_line(const struct kith_src *src, int line, size_t *len)
+{
+	if (line < 1 || line > src->nlines) {
+		*len = 0;
+		return "";
+	}
+	size_t start = src->lines[line - 1];
+	size_t end = line < src->nlines ? src->lines[line] : src->len;
+
+	if (line == 1 && src->len >= 3 && !memcmp(src->text, "\xef\xbb\xbf", 3))
+		start = 3;
+	while (end > start && (src->text[end - 1] == '\n' || src->text[end - 1] == '\r'))
+		end--;
+	*len = end - start;
+	return src->text + start;
+}
+
+char *
+kith_src_lines(struct kith_arena *a, const struct kith_src *src, int first,
+	int last)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	char *out;
+
+	for (int l = first; l <= last && l <= src->nlines; l++) {
+		size_t n;
+		const char *s = kith_src_line(src, l, &n);
+		if (kith_buf_put(&b, s, n) < 0 || kith_buf_put(&b, "\n", 1) < 0) {
+			kith_buf_free(&b);
+			return NULL;
+		}
+	}
+	out = kith_arena_strndup(a, kith_buf_cstr(&b), b.len);
+	kith_buf_free(&b);
+	return out;
+}
+
+void *
+kith_parse_cmark(const struct kith_src *src)
+{
+	return cmark_parse_document(src->text, src->len, CMARK_OPT_SOURCEPOS);
+}
+
+/* ---- the parser ---- */
+
+int
+kith_parser_init(struct kith_parser *p, struct kith_model *model,
+	const char *path, const char *text, size_t len)
+{
+	memset(p, 0, sizeof *p);
+	p->model = model;
+	if (!kith_utf8_valid(text, len))
+		return kith_error_set(KITH_EINVALID,
+			"'%s' is not valid UTF-8: fix its encoding", path);
+	if (memchr(text, '\0', len))
+		return kith_error_set(KITH_EINVALID,
+			"'%s' contains NUL bytes: it is not a text file", path);
+	if (kith_src_init(&p->src, text, len) < 0)
+		return KITH_ERROR;
+	p->src.path = kith_arena_strdup(kith_model_arena(model), path);
+	return p->src.path ? 0 : KITH_ERROR;
+}
+
+void
+kith_parser_free(struct kith_parser *p)
+{
+	kith_src_free(&p->src);
+	free(p->hits);
+	kith_buf_free(&p->text);
+	kith_buf_free(&p->scratch);
+}
+
+/* ---- inline text of a block ---- */
+
+static bool
+is_autolink(cmark_node *link)
+{
+	cmark_node *c = cmark_node_first_child(link);
+	const char *url = cmark_node_get_url(link), *lit;
+
+	if (!c || cmark_node_next(c) || cmark_node_get_type(c) != CMARK_NODE_TEXT)
+		return false;
+	lit = cmark_node_get_literal(c);
+	if (!url || !lit)
+		return false;
+	if (!strcmp(url, lit))
+		return true;
+	return !strncmp(url, "mailto:", 7) && !strcmp(url + 7, lit);
+}
+
+static int
+collect(struct kith_buf *b, cmark_node *n)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		const char *lit;
+		int rc = 0;
+
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+			lit = cmark_node_get_literal(c);
+			rc = kith_buf_puts(b, lit ? lit : "");
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			rc = kith_buf_put(b, "\n", 1);
+			break;
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			rc = kith_buf_put(b, (char[]){ SEP }, 1);
+			break;
+		case CMARK_NODE_LINK:
+			/* Link text counts; an autolink's text is its address. */
+			if (is_autolink(c))
+				rc = kith_buf_put(b, (char[]){ SEP }, 1);
+			else
+				rc = collect(b, c);
+			break;
+		default:
+			rc = collect(b, c);
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- tags and mentions ---- */
+
+static int
+add_tag(struct kith_parser *p, const char *s, size_t n)
+{
+	char *tag = kith_lower(kith_model_arena(p->model), s, n);
+
+	if (!tag)
+		return KITH_ERROR;
+	if (p->nhits == p->caphits) {
+		size_t cap = p->caphits ? 2 * p->caphits : 16;
+		struct kith_taghit *h = realloc(p->hits, cap * sizeof *h);
+		if (!h)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		p->hits = h;
+		p->caphits = cap;
+	}
+	p->hits[p->nhits++] = (struct kith_taghit){ tag, p->entry };
+	return 0;
+}
+
+struct scan {
+	struct kith_parser *p;
+	int line, end_line; /* the block's lines */
+};
+
+/*
+ * Where raw stands in the source: searched from the later of the line cmark
+ * puts it on and the end of the mention before, up to the block's end.
+ */
+static size_t
+source_offset(struct kith_parser *p, const char *raw, int line, int end_line)
+{
+	const struct kith_src *src = &p->src;
+	size_t from, to, n = strlen(raw);
+
+	if (line < 1 || line > src->nlines)
+		return SIZE_MAX;
+	from = src->lines[line - 1];
+	if (p->cursor > from)
+		from = p->cursor;
+	to = end_line < src->nlines ? src->lines[end_line] : src->len;
+	for (size_t i = from; i + n <= to; i++)
+		if (src->text[i] == raw[0] && !memcmp(src->text + i, raw, n)) {
+			p->cursor = i + n;
+			return i;
+		}
+	return SIZE_MAX;
+}
+
+static int
+on_hit(const struct kith_inline_hit *hit, const char *text, void *payload)
+{
+	struct scan *sc = payload;
+	struct kith_parser *p = sc->p;
+	struct kith_arena *a = kith_model_arena(p->model);
+	struct kith_mention *m;
+	int line = sc->line;
+
+	if (hit->type == KITH_HIT_TAG)
+		return add_tag(p, text + hit->toff, hit->tlen);
+	for (size_t i = 0; i < hit->off; i++)
+		line += text[i] == '\n';
+	if (!(m = kith_arena_alloc(a, sizeof *m)))
+		return KITH_ERROR;
+	m->kind = hit->kind;
+	m->raw = kith_arena_strndup(a, text + hit->off, hit->len);
+	m->target = kith_arena_strndup(a, text + hit->toff, hit->tlen);
+	if (!m->raw || !m->target)
+		return KITH_ERROR;
+	m->path = p->src.path;
+	m->line = line;
+	m->off = source_offset(p, m->raw, line, sc->end_line);
+	m->entry = p->entry;
+	m->in_person = p->person;
+	m->followup = p->followup;
+	m->in_open_followup = p->followup && !p->followup->done;
+	return kith_model_push_mention(p->model, m);
+}
+
+static int
+scan_block(struct kith_parser *p, cmark_node *n)
+{
+	struct scan sc = { p, cmark_node_get_start_line(n), cmark_node_get_end_line(n) };
+
+	kith_buf_clear(&p->text);
+	if (collect(&p->text, n) < 0)
+		return KITH_ERROR;
+	if (!p->text.len)
+		return 0;
+	int rc = kith_inline_scan(p->text.ptr, p->text.len, on_hit, &sc);
+	if (rc == KITH_EINVALID)
+		return kith_error_set(KITH_EINVALID, "'%s' line %d is not valid UTF-8",
+			p->src.path, sc.line);
+	return rc;
+}
+
+/* ---- list items: follow-ups and dated notes ---- */
+
+/* The source bytes of a list item's first line after its marker. */
+static const char *
+item_content(const struct kith_src *src, cmark_node *para, size_t *len)
+{
+	int line = cmark_node_get_start_line(para);
+	int col = cmark_node_get_start_column(para);
+	size_t n;
+	const char *s = kith_src_line(src, line, &n);
+
+	if (line == 1 && src->len >= 3 && !memcmp(src->text, "\xef\xbb\xbf", 3))
+		col -= 3;
+	if (col >= 1 && (size_t)col <= n && (s[col - 1] == '[' ||
+	    (s[col - 1] >= '0' && s[col - 1] <= '9'))) {
+		*len = n - (size_t)(col - 1);
+		return s + col - 1;
+	}
+	/* Columns disagree with the bytes: skip quote and list markers. */
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '>'))
+		i++;
+	if (i < n && strchr("-*+", s[i]))
+		i++;
+	else
+		while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ')'))
+			i++;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	*len = n - i;
+	return s + i;
+}
+
+static bool
+space_or_end(const char *s, size_t n, size_t i)
+{
+	return i >= n || s[i] == ' ' || s[i] == '\t';
+}
+
+/* Remove "due:YYYY-MM-DD" from text, returning the date or KITH_NODATE. */
+static kith_date
+take_due(struct kith_buf *b)
+{
+	kith_date due = KITH_NODATE;
+	char *s = b->ptr;
+
+	for (size_t i = 0; i + 4 <= b->len; i++) {
+		if (strncmp(s + i, "due:", 4) || (i > 0 && s[i - 1] != ' '))
+			continue;
+		size_t j = i + 4;
+		while (j < b->len && s[j] != ' ')
+			j++;
+		kith_date d;
+		if (j - i - 4 != 10 || kith_date_parse_iso(&d, s + i + 4, 10) < 0)
+			continue;
+		if (due == KITH_NODATE)
+			due = d;
+		while (j < b->len && s[j] == ' ')
+			j++;
+		memmove(s + i, s + j, b->len - j + 1);
+		b->len -= j - i;
+		i--;
+	}
+	while (b->len && b->ptr[b->len - 1] == ' ')
+		b->ptr[--b->len] = '\0';
+	return due;
+}
+
+/* The item's first paragraph's source text after skip bytes, one line. */
+static int
+item_text(struct kith_parser *p, struct kith_buf *b, cmark_node *para,
+	const char *first, size_t n)
+{
+	kith_buf_clear(b);
+	if (kith_buf_put(b, first, n) < 0)
+		return KITH_ERROR;
+	for (int l = cmark_node_get_start_line(para) + 1;
+	     l <= cmark_node_get_end_line(para); l++) {
+		size_t ln;
+		const char *s = kith_src_line(&p->src, l, &ln);
+		while (ln && (*s == ' ' || *s == '\t'))
+			s++, ln--;
+		if (kith_buf_put(b, " ", 1) < 0 || kith_buf_put(b, s, ln) < 0)
+			return KITH_ERROR;
+	}
+	while (b->len && (b->ptr[0] == ' ' || b->ptr[0] == '\t'))
+		memmove(b->ptr, b->ptr + 1, b->len--);
+	return 0;
+}
+
+/* A follow-up: its box, text and due date; everything in the item is in it. */
+static int
+followup_item(struct kith_parser *p, cmark_node *para, const char *s, size_t n)
+{
+	struct kith_arena *a = kith_model_arena(p->model);
+	struct kith_followup *f = kith_arena_alloc(a, sizeof *f);
+
+	if (!f || item_text(p, &p->scratch, para, s + 3, n - 3) < 0)
+		return KITH_ERROR;
+	f->done = s[1] != ' ';
+	f->due = take_due(&p->scratch);
+	f->text = kith_arena_strndup(a, p->scratch.ptr, p->scratch.len);
+	f->path = p->src.path;
+	f->line = cmark_node_get_start_line(para);
+	f->box_off = (size_t)(s + 1 - p->src.text);
+	f->entry = p->entry;
+	f->in_person = p->person;
+	if (!f->text || kith_model_push_followup(p->model, f) < 0)
+		return KITH_ERROR;
+	struct kith_followup *outer = p->followup;
+	int rc = 0;
+	p->followup = f;
+	for (cmark_node *c = para; c && !rc; c = cmark_node_next(c))
+		rc = c == para ? scan_block(p, c) : kith_parse_walk(p, c);
+	p->followup = outer;
+	return rc;
+}
+
+static int
+dated_item(struct kith_parser *p, cmark_node *item, cmark_node *para,
+	kith_date date, const char *s, size_t n)
+{
+	struct kith_arena *a = kith_model_arena(p->model);
+	struct kith_entry *e = kith_model_new_entry(p->model), *outer;
+	size_t i = 10;
+
+	if (!e)
+		return KITH_ERROR;
+	if (i < n && s[i] == ':')
+		i++;
+	if (item_text(p, &p->scratch, para, s + i, n - i) < 0)
+		return KITH_ERROR;
+	e->kind = KITH_ENTRY_NOTE;
+	e->date = date;
+	e->time = -1;
+	e->title = kith_arena_strndup(a, p->scratch.ptr, p->scratch.len);
+	e->path = p->src.path;
+	e->line = cmark_node_get_start_line(item);
+	e->end_line = cmark_node_get_end_line(item);
+	e->text = kith_src_lines(a, &p->src, e->line, e->end_line);
+	e->owner = p->person;
+	if (!e->title || !e->text)
+		return KITH_ERROR;
+	outer = p->entry;
+	p->entry = e;
+	int rc = 0;
+	for (cmark_node *c = cmark_node_first_child(item); c && !rc; c = cmark_node_next(c))
+		rc = kith_parse_walk(p, c);
+	p->entry = outer;
+	return rc;
+}
+
+static int
+walk_item(struct kith_parser *p, cmark_node *item)
+{
+	cmark_node *para = cmark_node_first_child(item);
+	int rc = 0;
+
+	if (para && cmark_node_get_type(para) == CMARK_NODE_PARAGRAPH) {
+		size_t n;
+		const char *s = item_content(&p->src, para, &n);
+		kith_date d;
+
+		if (n >= 3 && s[0] == '[' && strchr(" xX", s[1]) && s[2] == ']' &&
+		    space_or_end(s, n, 3))
+			return followup_item(p, para, s, n);
+		if (p->notes && n >= 10 && kith_date_parse_iso(&d, s, 10) == 0 &&
+		    (n == 10 || s[10] == ':' || s[10] == ' ' || s[10] == '\t'))
+			return dated_item(p, item, para, d, s, n);
+	}
+	for (cmark_node *c = para; c && !rc; c = cmark_node_next(c))
+		rc = kith_parse_walk(p, c);
+	return rc;
+}
+
+int
+kith_parse_walk(struct kith_parser *p, void *node)
+{
+	cmark_node *n = node;
+	int rc = 0;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		return scan_block(p, n);
+	case CMARK_NODE_ITEM:
+		return walk_item(p, n);
+	case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_THEMATIC_BREAK:
+		return 0;
+	default:
+		for (cmark_node *c = cmark_node_first_child(n); c && !rc; c = cmark_node_next(c))
+			rc = kith_parse_walk(p, c);
+		return rc;
+	}
+}
+
+/* ---- tags into entries and the person ---- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted, unique copy of tags[0..n) into the arena. */
+static const char **
+uniq_tags(struct kith_arena *a, const char **tags, size_t *n)
+{
+	size_t k = 0;
+	const char **out;
+
+	if (!*n)
+		return NULL;
+	kith_sort(tags, *n, sizeof *tags, cmp_str);
+	for (size_t i = 0; i < *n; i++)
+		if (!k || strcmp(tags[k - 1], tags[i]))
+			tags[k++] = tags[i];
+	if (!(out = kith_arena_alloc(a, k * sizeof *out)))
+		return NULL;
+	memcpy(out, tags, k * sizeof *out);
+	*n = k;
+	return out;
+}
+
+int
+kith_parse_finish_tags(struct kith_parser *p, struct kith_entry **entries,
+	size_t n)
+{
+	struct kith_arena *a = kith_model_arena(p->model);
+	const char **tags;
+	size_t k;
+
+	if (!p->nhits)
+		return 0;
+	if (!(tags = malloc(p->nhits * sizeof *tags)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t e = 0; e < n; e++) {
+		k = 0;
+		for (size_t i = 0; i < p->nhits; i++)
+			if (p->hits[i].entry == entries[e])
+				tags[k++] = p->hits[i].tag;
+		entries[e]->ntags = k;
+		entries[e]->tags = uniq_tags(a, tags, &entries[e]->ntags);
+		if (k && !entries[e]->tags)
+			goto oom;
+	}
+	if (p->person) {
+		for (k = 0; k < p->nhits; k++)
+			tags[k] = p->hits[k].tag;
+		p->person->ntags = k;
+		if (!(p->person->tags = uniq_tags(a, tags, &p->person->ntags)))
+			goto oom;
+	}
+	free(tags);
+	return 0;
+oom:
+	free(tags);
+	return kith_error_set(KITH_ERROR, "out of memory");
+}

@@ -222,7 +222,7 @@ print_human(const struct rows *rs, kith_date today)
 			snprintf(when, sizeof when, "today");
 		else
 			snprintf(when, sizeof when, "in %d day%s", days, days == 1 ? "" : "s");
-		printf("  %s  %s%-11s%s %-9s  %s%s%s: %s  %s%s:%d%s\n",
+		printf("  %s  %s%-13s%s %-9s  %s%s%s: %s  %s%s:%d%s\n",
 			kith_date_format(buf, x->date), days < 0 ? red : "", when, r,
 			kind_names[x->kind], b, x->p ? x->p->name : "(nobody)", r,
 			x->text, d, x->path, x->line, r);

@@ -192,6 +192,16 @@ test_followups(void)
 		is_str(date_str(plain->due), "none", "no due");
 	ok(note && note->npeople == 1 && !strcmp(note->people[0]->slug, "jane-doe"),
 		"in a person's notes: that person");
+
+	struct kith_followup *nested = NULL;
+	for (size_t i = 0; i < m->nfollowups; i++)
+		if (!strcmp(m->followups[i]->text, "prepare the offsite"))
+			nested = m->followups[i];
+	ok(nested && nested->npeople == 1 && !strcmp(nested->people[0]->slug, "zed"),
+		"a mention in a sub-item of an open follow-up belongs to it");
+	struct kith_person *zed = who("zed");
+	ok(zed && zed->ninteractions == 0,
+		"and is no interaction (a promise, not yet contact)");
 }
 
 static void
@@ -267,6 +277,7 @@ main(void)
 	person("people/bob-smith.md",
 		"# Bob Smith\n\n- aliases: Bobby\n");
 	person("people/jose-nunez.md", "# José Núñez\n");
+	person("people/zed.md", "# Zed\n");
 	person("people/sam-lee.md", "# Sam Lee\n");
 	person("people/sam-lee-2.md", "# Sam Lee\n");
 	person("people/no-name.md",
@@ -295,7 +306,9 @@ main(void)
 		"```\n@incode #incode\n```\n");
 	day("journal/2026/2026-11-24.md",
 		"# 2026-11-24\n\n## 17:00 Lunch\n\nWith [[jose nunez]] and [[Jane Doe|Jane]].\n\n"
-		"- [X] sent @bob-smith the deck\n");
+		"- [X] sent @bob-smith the deck\n"
+		"- [ ] prepare the offsite\n"
+		"  - book the room that @zed recommended\n");
 	if (kith_model_finish(m) < 0) {
 		printf("# finish: %s\n", kith_error());
 		return 1;

@@ -143,7 +143,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if ((rc = kith_tag_norm(&tags[ntags], optarg)) < 0)
-				return fail(rc);
+				goto out;
 			ntags++;
 			break;
 		case 's':

@@ -195,6 +195,24 @@ out:
 	return rc;
 }
 
+/* Whether the line is a setext underline: up to 3 spaces, = or - only. */
+static bool
+setext_underline(const struct kith_src *src, int line)
+{
+	size_t n, i = 0;
+	const char *s = kith_src_line(src, line, &n);
+
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	if (i == n || (s[i] != '=' && s[i] != '-'))
+		return false;
+	for (char c = s[i]; i < n && s[i] == c; i++)
+		;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i == n;
+}
+
 /* The heading's text as written: after "# ", without a closing "#" run. */
 static char *
 heading_text(struct kith_parser *p, cmark_node *h)
@@ -215,9 +233,17 @@ heading_text(struct kith_parser *p, cmark_node *h)
 		if (k < n && (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\t'))
 			n = k;
 	} else {
-		/* Setext: the text lines above the underline. */
+		/*
+		 * Setext: the text lines above the underline. cmark 0.30.2
+		 * ends the heading on the line after the underline when there
+		 * is one, so find the underline itself.
+		 */
+		int first = cmark_node_get_start_line(h), last = first;
+		while (last < cmark_node_get_end_line(h) &&
+		    !setext_underline(&p->src, last + 1))
+			last++;
 		return kith_src_lines(kith_model_arena(p->model), &p->src,
-			cmark_node_get_start_line(h), cmark_node_get_end_line(h) - 1);
+			first, last);
 	}
 	while (n && (*s == ' ' || *s == '\t'))
 		s++, n--;

@@ -1,0 +1,498 @@
+/*
+ * kith-journal - the journal's entries, oldest first, as Markdown.
+ *
+ * Filters by date (--since, --until, --on), by the people an entry is an
+ * interaction with (--person) and by its tags (--tag), any of them or
+ * --all; --grep takes a PCRE2 pattern over the entry's source text; -n N
+ * keeps the N most recent. Only journal entries are listed: the dated
+ * items in a person's notes belong to `kith show`.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <cmark.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kith.h"
+
+static const char *argv0 = "kith-journal";
+
+static void __attribute__((noreturn))
+usage(FILE *f, int code)
+{
+	fputs("usage: kith journal [-aHir] [-n N] [--since date] [--until date]"
+		" [--on date] [--person person]... [--tag tag]... [--grep pattern]"
+		" [--json | --format tsv]\n", f);
+	exit(code);
+}
+
+/* What the command line asks for. */
+struct query {
+	const char **dates;  /* --since, --until, --on as given, in order */
+	int *dateopts;       /* the option letter that gave it */
+	size_t ndates;
+	kith_date since, until;
+	const char **pnames; /* --person as given, resolved into people */
+	struct kith_person **people;
+	size_t npeople;
+	char **tags;         /* --tag, normalised */
+	size_t ntags;
+	bool all;
+	pcre2_code *re;
+	pcre2_match_data *md;
+};
+
+/* Every date option narrows the range: they all apply together. */
+static int
+dates(struct query *q)
+{
+	kith_date today = 0, d;
+	int rc;
+
+	if (q->ndates && (rc = kith_date_today(&today)) < 0)
+		return rc;
+	for (size_t i = 0; i < q->ndates; i++) {
+		if ((rc = kith_date_parse(&d, q->dates[i], today)) < 0)
+			return rc;
+		if (q->dateopts[i] != 'U' && d > q->since)
+			q->since = d;
+		if (q->dateopts[i] != 'S' && d < q->until)
+			q->until = d;
+	}
+	return 0;
+}
+
+static int
+compile(struct query *q, const char *pattern, bool icase)
+{
+	uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_MULTILINE |
+		(icase ? PCRE2_CASELESS : 0);
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	int err;
+
+	if (!(q->re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    flags, &err, &off, NULL))) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		return kith_error_set(KITH_EINVALID,
+			"bad pattern '%s': %s at offset %zu: fix the pattern",
+			pattern, (const char *)msg, (size_t)off);
+	}
+	pcre2_jit_compile(q->re, PCRE2_JIT_COMPLETE); /* else interpreted */
+	if (!(q->md = pcre2_match_data_create_from_pattern(q->re, NULL)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	return 0;
+}
+
+/* Resolve every --person as kith show does; candidates go to stderr. */
+static int
+resolve(struct query *q, struct kith_model *m)
+{
+	for (size_t i = 0; i < q->npeople; i++) {
+		struct kith_person **cands = NULL;
+		size_t ncands = 0;
+		int rc = kith_model_find_person(&q->people[i], m, q->pnames[i],
+			&cands, &ncands);
+		if (rc == KITH_EAMBIGUOUS) {
+			fprintf(stderr, "%s: %s\n", argv0, kith_error());
+			for (size_t j = 0; j < ncands; j++)
+				fprintf(stderr, "\t%s\t%s\n", cands[j]->slug,
+					cands[j]->name);
+		}
+		free(cands);
+		if (rc < 0)
+			return rc == KITH_ENOTFOUND ? KITH_EINVALID : rc;
+	}
+	return 0;
+}
+
+static bool
+with_person(const struct kith_entry *e, const struct kith_person *p)
+{
+	for (size_t i = 0; i < e->npeople; i++)
+		if (e->people[i] == p)
+			return true;
+	return false;
+}
+
+static bool
+with_tag(const struct kith_entry *e, const char *tag)
+{
+	for (size_t i = 0; i < e->ntags; i++)
+		if (!strcmp(e->tags[i], tag))
+			return true;
+	return false;
+}
+
+/* 1 when e matches, 0 when not, or an error when the pattern fails. */
+static int
+matches(const struct query *q, const struct kith_entry *e)
+{
+	PCRE2_UCHAR msg[256];
+	size_t hits = 0;
+	int rc;
+
+	if (e->kind != KITH_ENTRY_JOURNAL || e->date < q->since || e->date > q->until)
+		return 0;
+	for (size_t i = 0; i < q->npeople; i++)
+		hits += with_person(e, q->people[i]);
+	for (size_t i = 0; i < q->ntags; i++)
+		hits += with_tag(e, q->tags[i]);
+	if (q->npeople + q->ntags &&
+	    (q->all ? hits < q->npeople + q->ntags : !hits))
+		return 0;
+	if (!q->re)
+		return 1;
+	/* The model holds valid UTF-8 only: no need to check it again. */
+	rc = pcre2_match(q->re, (PCRE2_SPTR)e->text, strlen(e->text), 0,
+		PCRE2_NO_UTF_CHECK, q->md, NULL);
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+		return rc >= 0;
+	pcre2_get_error_message(rc, msg, sizeof msg);
+	return kith_error_set(KITH_EINVALID,
+		"pattern failed on %s:%d: %s: simplify the pattern",
+		e->path, e->line, (const char *)msg);
+}
+
+static const char *
+time_str(char *buf, int t)
+{
+	if (t < 0)
+		return "";
+	snprintf(buf, 16, "%02d:%02d", t / 60, t % 60);
+	return buf;
+}
+
+/* The next line of s. */
+static const char *
+next_line(const char *s)
+{
+	s += strcspn(s, "\n");
+	return *s ? s + 1 : s;
+}
+
+/* Whether the line at s is a setext underline of "-" (spec 4.3). */
+static bool
+dash_underline(const char *s)
+{
+	size_t i = 0;
+
+	while (i < 3 && s[i] == ' ')
+		i++;
+	if (s[i] != '-')
+		return false;
+	while (s[i] == '-')
+		i++;
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	return s[i] == '\n' || !s[i];
+}
+
+/*
+ * The source text after the entry's own level-2 heading, if it has one
+ * (an entry before a day's first heading has none). cmark says whether
+ * the first block is that heading; its lines are found by hand, for
+ * cmark 0.30.2 ends a setext heading on the line after its underline.
+ */
+static const char *
+body(const struct kith_entry *e)
+{
+	const char *s = e->text;
+	cmark_node *doc = cmark_parse_document(s, strlen(s), CMARK_OPT_DEFAULT);
+	cmark_node *first = doc ? cmark_node_first_child(doc) : NULL;
+	bool heading = first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+		cmark_node_get_heading_level(first) == 2;
+
+	if (doc)
+		cmark_node_free(doc);
+	if (heading && s[strspn(s, " ")] == '#') {
+		s = next_line(s);
+	} else if (heading) {
+		while (*s && !dash_underline(s))
+			s = next_line(s);
+		s = next_line(s);
+	}
+	while (*s == '\n')
+		s++;
+	return s;
+}
+
+static void
+print_markdown(struct kith_entry **v, size_t n)
+{
+	char buf[16];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct kith_entry *e = v[i];
+		const char *b = body(e);
+		if (!i || e->date != v[i - 1]->date)
+			printf("%s# %s\n", i ? "\n" : "", kith_date_format(buf, e->date));
+		fputs("\n## ", stdout);
+		if (e->time >= 0)
+			printf("%s ", time_str(buf, e->time));
+		if (*e->title)
+			printf("%s ", e->title);
+		printf("`%s:%d`\n", e->path, e->line);
+		if (*b)
+			printf("\n%s", b);
+	}
+}
+
+/* The text as one TSV cell: its last newline dropped, the rest flattened. */
+static void
+text_cell(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		putchar(s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+}
+
+static void
+print_tsv(struct kith_entry **v, size_t n, bool header)
+{
+	char buf[16], tbuf[16];
+
+	if (header)
+		puts("date\ttime\ttitle\tpath\tline\tpeople\ttags\ttext");
+	for (size_t i = 0; i < n; i++) {
+		const struct kith_entry *e = v[i];
+		printf("%s\t%s\t", kith_date_format(buf, e->date),
+			time_str(tbuf, e->time));
+		kith_tsv_cell(stdout, e->title);
+		printf("\t%s\t%d\t", e->path, e->line);
+		for (size_t j = 0; j < e->npeople; j++)
+			printf("%s%s", j ? "," : "", e->people[j]->slug);
+		putchar('\t');
+		kith_tsv_list(stdout, e->tags, e->ntags);
+		putchar('\t');
+		text_cell(e->text);
+		putchar('\n');
+	}
+}
+
+static json_t *
+entry_json(const struct kith_entry *e)
+{
+	json_t *o = json_object(), *people = json_array(), *tags = json_array();
+	char buf[16];
+
+	if (!o || !people || !tags) {
+		json_decref(o);
+		json_decref(people);
+		json_decref(tags);
+		return NULL;
+	}
+	for (size_t i = 0; i < e->npeople; i++)
+		json_array_append_new(people, json_string(e->people[i]->slug));
+	for (size_t i = 0; i < e->ntags; i++)
+		json_array_append_new(tags, json_string(e->tags[i]));
+	json_object_set_new(o, "date", json_string(kith_date_format(buf, e->date)));
+	json_object_set_new(o, "time", e->time < 0 ? json_null() :
+		json_string(time_str(buf, e->time)));
+	json_object_set_new(o, "title", json_string(e->title));
+	json_object_set_new(o, "path", json_string(e->path));
+	json_object_set_new(o, "line", json_integer(e->line));
+	json_object_set_new(o, "people", people);
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "text", json_string(e->text));
+	return o;
+}
+
+static int
+print_json(struct kith_entry **v, size_t n)
+{
+	json_t *a = json_array(), *o;
+	int rc;
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (!(o = entry_json(v[i])) || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	rc = a ? kith_json_print_array(stdout, a) :
+		kith_error_set(KITH_ERROR, "out of memory");
+	json_decref(a);
+	return rc;
+}
+
+/* Matching entries, oldest first; the N most recent when n > 0. */
+static int
+select_entries(struct kith_entry ***out, size_t *nout, const struct kith_model *m,
+	const struct query *q, long n)
+{
+	struct kith_entry **v = malloc((m->nentries + 1) * sizeof *v);
+	size_t k = 0;
+	int rc;
+
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < m->nentries; i++) {
+		if ((rc = matches(q, m->entries[i])) < 0) {
+			free(v);
+			return rc;
+		}
+		if (rc)
+			v[k++] = m->entries[i];
+	}
+	if (n > 0 && k > (size_t)n) {
+		memmove(v, v + (k - (size_t)n), (size_t)n * sizeof *v);
+		k = (size_t)n;
+	}
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
+static void
+reverse(struct kith_entry **v, size_t n)
+{
+	for (size_t i = 0; i < n / 2; i++) {
+		struct kith_entry *t = v[i];
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "on", required_argument, NULL, 'O' },
+		{ "person", required_argument, NULL, 'p' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "grep", required_argument, NULL, 'g' },
+		{ "ignore-case", no_argument, NULL, 'i' },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct query q = { .since = INT32_MIN, .until = INT32_MAX };
+	struct kith_repo *repo = NULL;
+	struct kith_model *m = NULL;
+	struct kith_entry **v = NULL;
+	const char *pattern = NULL;
+	char *end;
+	bool json = false, tsv = false, header = false, icase = false, rev = false;
+	long n = 0;
+	size_t nv = 0;
+	int c, rc;
+
+	q.dates = calloc((size_t)argc, sizeof *q.dates);
+	q.dateopts = calloc((size_t)argc, sizeof *q.dateopts);
+	q.pnames = calloc((size_t)argc, sizeof *q.pnames);
+	q.people = calloc((size_t)argc, sizeof *q.people);
+	q.tags = calloc((size_t)argc, sizeof *q.tags);
+	if (!q.dates || !q.dateopts || !q.pnames || !q.people || !q.tags) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	while ((c = getopt_long(argc, argv, "aHhin:r", opts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+		case 'U':
+		case 'O':
+			q.dateopts[q.ndates] = c;
+			q.dates[q.ndates++] = optarg;
+			break;
+		case 'p':
+			q.pnames[q.npeople++] = optarg;
+			break;
+		case 't':
+			if ((rc = kith_tag_norm(&q.tags[q.ntags], optarg)) < 0)
+				goto out;
+			q.ntags++;
+			break;
+		case 'a':
+			q.all = true;
+			break;
+		case 'g':
+			pattern = optarg;
+			break;
+		case 'i':
+			icase = true;
+			break;
+		case 'n':
+			n = strtol(optarg, &end, 10);
+			if (!*optarg || *end || n < 1 || n > INT_MAX) {
+				rc = kith_error_set(KITH_EINVALID, "bad -n '%s': "
+					"give a number of entries from 1", optarg);
+				goto out;
+			}
+			break;
+		case 'r':
+			rev = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "tsv"))
+				usage(stderr, 2);
+			tsv = true;
+			break;
+		case 'H':
+			header = true;
+			break;
+		case 'h':
+			usage(stdout, 0);
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc || (json && tsv))
+		usage(stderr, 2);
+	if ((rc = dates(&q)) < 0 ||
+	    (pattern && (rc = compile(&q, pattern, icase)) < 0) ||
+	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
+	    (rc = kith_model_load(&m, repo)) < 0)
+		goto out;
+	for (size_t i = 0; i < m->nwarnings; i++)
+		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	if ((rc = resolve(&q, m)) < 0 ||
+	    (rc = select_entries(&v, &nv, m, &q, n)) < 0)
+		goto out;
+	if (rev)
+		reverse(v, nv);
+	if (json)
+		rc = print_json(v, nv);
+	else if (tsv)
+		print_tsv(v, nv, header);
+	else
+		print_markdown(v, nv);
+	if (rc >= 0)
+		rc = kith_stdout_close();
+out:
+	free(v);
+	for (size_t i = 0; i < q.ntags; i++)
+		free(q.tags[i]);
+	free(q.tags);
+	free(q.people);
+	free(q.pnames);
+	free(q.dateopts);
+	free(q.dates);
+	pcre2_match_data_free(q.md);
+	pcre2_code_free(q.re);
+	kith_model_free(m);
+	kith_repo_free(repo);
+	if (rc == KITH_EAMBIGUOUS)
+		return kith_exit_code(rc);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", argv0, kith_error());
+		return kith_exit_code(rc);
+	}
+	return nv ? 0 : 1;
+}

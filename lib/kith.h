@@ -143,6 +143,14 @@ void *kith_repo_git(struct kith_repo *repo);
 int kith_repo_path(struct kith_buf *buf, const struct kith_repo *repo,
 	const char *rel);
 
+/*
+ * The files the model loader reads: the .md files in people/ and in
+ * journal/YYYY/ (regular files, no hidden names), repository-relative,
+ * sorted byte-wise. *out is NULL-terminated; *n (if n is non-NULL) the count.
+ */
+int kith_repo_files(char ***out, size_t *n, struct kith_repo *repo);
+void kith_repo_files_free(char **files);
+
 /* kith.conf values (git-config syntax). def when unset. */
 int kith_repo_config_string(char **out, struct kith_repo *repo,
 	const char *key, const char *def);
@@ -259,6 +267,14 @@ struct kith_followup {
 	struct kith_person **people; /* whom it belongs to */
 	size_t npeople;
 };
+
+/*
+ * A follow-up's short id, as kith todo prints it and kith done takes it:
+ * the first KITH_FOLLOWUP_ID_LEN hex digits of the git blob id of its
+ * path, a NUL byte and its text. out holds KITH_FOLLOWUP_ID_LEN + 1 bytes.
+ */
+#define KITH_FOLLOWUP_ID_LEN 7
+int kith_followup_id(char *out, const struct kith_followup *f);
 
 enum kith_entry_kind { KITH_ENTRY_JOURNAL, KITH_ENTRY_NOTE };
 

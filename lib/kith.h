@@ -366,6 +366,107 @@ int kith_model_resolve(struct kith_person **out, struct kith_model *model,
 /* A tag as the user types it ("#Work/Acme") as stored ("work/acme"). */
 int kith_tag_norm(char **out, const char *s);
 
+/* ---- history: the commits that touched a file; undo ------------------ */
+
+/* One commit, as kith history and kith undo show it. */
+struct kith_commit {
+	char id[41];          /* full hex id */
+	char short_id[41];    /* unique abbreviation, 7 digits at least */
+	int64_t time;         /* author time, seconds since the epoch */
+	int offset;           /* the author's UTC offset, in minutes */
+	const char *author, *email;
+	const char *summary;  /* the message's first line */
+	/* history only: */
+	const char *path;     /* the file as named in this commit */
+	const char *old_path; /* as named in the first parent; NULL if added */
+	char status;          /* 'A'dded, 'M'odified, 'D'eleted or 'R'enamed */
+};
+
+/* The commits reachable from HEAD that changed one file. */
+struct kith_history {
+	struct kith_commit *commits; /* newest first */
+	size_t n;
+	struct kith_arena *arena;
+};
+
+/*
+ * The history of path (repository-relative), following renames; like
+ * git log, a merge that took the file from one parent is left out. An
+ * empty history (n == 0) when no commit touched it. Turns libgit2's hash
+ * check of objects read off for the rest of the process, as git log
+ * reads without one.
+ */
+int kith_history_file(struct kith_history **out, struct kith_repo *repo,
+	const char *path);
+void kith_history_free(struct kith_history *h);
+/*
+ * The file's text in commit c (NUL-terminated); KITH_ENOTFOUND where c
+ * deleted it.
+ */
+int kith_history_text(char **out, size_t *len, struct kith_repo *repo,
+	const struct kith_commit *c);
+/* What c did to the file as a unified diff against its first parent. */
+int kith_history_patch(char **out, struct kith_repo *repo,
+	const struct kith_commit *c);
+
+/* A change of one field: the commit after which its values were these. */
+struct kith_field_change {
+	const struct kith_commit *commit;
+	const char **values; /* in the file's order; none (n == 0): removed */
+	size_t n;
+	const char *skipped; /* why this version was skipped, or NULL */
+};
+
+/*
+ * How field key (lower-case) of the person file whose history is h
+ * changed, oldest first: a change for each commit after which the set of
+ * its values is not what it was before (a deleted file has none), and one
+ * with skipped set for each version that does not parse. In h's arena.
+ */
+int kith_history_field(struct kith_field_change **out, size_t *n,
+	struct kith_repo *repo, struct kith_history *h, const char *key);
+
+/*
+ * "YYYY-MM-DD HH:MM", or with iso "YYYY-MM-DDTHH:MM:SS+HH:MM", in the
+ * author's own offset.
+ */
+#define KITH_COMMIT_DATE_MAX 40
+char *kith_commit_date(char *buf, const struct kith_commit *c, bool iso);
+/* Whether a first line is one kith writes: a verb of kith's, ": ", more. */
+bool kith_commit_is_kith(const char *summary);
+
+struct kith_undo_file {
+	char status;      /* what the commit did: 'A', 'M' or 'D' */
+	const char *path;
+	bool dirty;       /* changes not committed, in the work tree or index */
+};
+
+/* What undoing HEAD would do. */
+struct kith_undo {
+	struct kith_commit commit; /* HEAD */
+	bool kith;                 /* its first line is one kith writes */
+	size_t nparents;           /* 2 for a merge: undone against the first */
+	struct kith_undo_file *files; /* the files it changed, by path */
+	size_t nfiles, ndirty;
+	struct kith_arena *arena;
+	struct kith_undo_priv *priv;
+};
+
+/*
+ * Plan the revert of HEAD (git_revert_commit, in memory). KITH_EINVALID
+ * when it cannot be undone: no commits, the first commit, a commit that
+ * changed nothing, created kith.conf or touched a symlink or submodule,
+ * or a git operation in progress.
+ */
+int kith_undo_plan(struct kith_undo **out, struct kith_repo *repo);
+/*
+ * Write the reverted files and commit them as "undo: SUMMARY" (whatever
+ * kith.autocommit says). KITH_EINVALID, changing nothing, when a file is
+ * dirty. Hold the lock from the plan on so that HEAD cannot move.
+ */
+int kith_undo_apply(struct kith_undo *u, struct kith_repo *repo);
+void kith_undo_free(struct kith_undo *u);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */

@@ -32,6 +32,7 @@ static const struct {
 	{ "show", "a person's card, timeline and open follow-ups" },
 	{ "ls", "list people" },
 	{ "due", "what falls due: reconnects, birthdays, follow-ups" },
+	{ "check", "find the mistakes in the files" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

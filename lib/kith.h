@@ -467,6 +467,60 @@ int kith_undo_plan(struct kith_undo **out, struct kith_repo *repo);
 int kith_undo_apply(struct kith_undo *u, struct kith_repo *repo);
 void kith_undo_free(struct kith_undo *u);
 
+/* ---- checks (lib/check.c) --------------------------------------------- */
+
+/* What kith check finds; kith_problem_kind_name gives the --json names. */
+enum kith_problem_kind {
+	KITH_PROBLEM_UNRESOLVED_MENTION,    /* "unresolved-mention" */
+	KITH_PROBLEM_AMBIGUOUS_MENTION,     /* "ambiguous-mention" */
+	KITH_PROBLEM_DUPLICATE,             /* "duplicate" */
+	KITH_PROBLEM_BAD_DATE,              /* "bad-date" */
+	KITH_PROBLEM_BAD_CADENCE,           /* "bad-cadence" */
+	KITH_PROBLEM_BAD_DUE,               /* "bad-due" */
+	KITH_PROBLEM_BAD_JOURNAL_NAME,      /* "bad-journal-name" */
+	KITH_PROBLEM_JOURNAL_DATE_MISMATCH, /* "journal-date-mismatch" */
+	KITH_PROBLEM_OUTSIDE_LAYOUT,        /* "outside-layout" */
+	KITH_PROBLEM_BAD_SLUG,              /* "bad-slug" */
+	KITH_PROBLEM_NO_NAME,               /* "no-name" */
+	KITH_PROBLEM_UNREADABLE,            /* "unreadable" */
+	KITH_PROBLEM_CONFLICT_MARKER,       /* "conflict-marker" */
+	KITH_PROBLEM_NKINDS
+};
+
+struct kith_problem {
+	enum kith_problem_kind kind;
+	const char *path;    /* repository-relative */
+	int line;            /* 1-based; 1 when it is about the whole file */
+	const char *message; /* "unknown person '@jnae': did you mean '@jane'?" */
+};
+
+struct kith_problems {
+	struct kith_problem *v; /* by path (bytes), line, kind, message */
+	size_t n, cap;
+	struct kith_arena *arena;
+};
+
+/* The name of a kind ("bad-date"), or NULL for no kind. */
+const char *kith_problem_kind_name(enum kith_problem_kind kind);
+
+/*
+ * Look for every problem of kith-check(1) in the repository's work tree
+ * and index. model: repo's files already loaded, or NULL to load them.
+ * kinds: the kinds to look for as bits (1u << KITH_PROBLEM_...), 0 for all.
+ * Finding problems is success: *out holds them (n == 0 when clean).
+ */
+int kith_check(struct kith_problems **out, struct kith_repo *repo,
+	const struct kith_model *model, unsigned kinds);
+void kith_problems_free(struct kith_problems *problems);
+
+/*
+ * Write the pre-commit hook that runs `kith check` into the repository's
+ * hooks directory (core.hooksPath if set), mode 0755; *out is its path
+ * (malloc'd), relative to the repository when inside it. KITH_EEXISTS
+ * when a hook that kith did not write is there.
+ */
+int kith_check_install_hook(char **out, struct kith_repo *repo);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */

@@ -9,13 +9,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kith.h"
@@ -238,95 +236,18 @@ add_person(struct kith_repo *repo, const char *name, const char *fields,
 
 /* ---- -e ---- */
 
-/* $VISUAL, $EDITOR, kith.editor, vi: the first set. */
-static char *
-editor(struct kith_repo *repo)
-{
-	const char *env[] = { "VISUAL", "EDITOR" };
-	char *ed;
-	int rc;
-
-	for (size_t i = 0; i < 2; i++) {
-		const char *v = getenv(env[i]);
-		if (v && *v && (ed = strdup(v)))
-			return ed;
-	}
-	if ((rc = kith_repo_config_string(&ed, repo, "kith.editor", "vi")) < 0)
-		fail(rc);
-	if (!*ed) {
-		free(ed);
-		ed = strdup("vi");
-	}
-	if (!ed)
-		fail(kith_error_set(KITH_ERROR, "out of memory"));
-	return ed;
-}
-
-/* Run the editor command (it may have arguments) on file: its status. */
-static int
-run_editor(const char *ed, const char *file)
-{
-	struct kith_buf cmd = KITH_BUF_INIT;
-	void (*oint)(int), (*oquit)(int);
-	int status;
-	pid_t pid;
-
-	if (kith_buf_printf(&cmd, "%s \"$1\"", ed) < 0)
-		fail(KITH_ERROR);
-	if (fflush(stdout) != 0)
-		die(3, "cannot write to standard output: %s", strerror(errno));
-	if ((pid = fork()) < 0)
-		die(3, "cannot start the editor: %s", strerror(errno));
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd.ptr, "sh", file, (char *)NULL);
-		fprintf(stderr, "kith-add: cannot run /bin/sh: %s\n",
-			strerror(errno));
-		_exit(127);
-	}
-	oint = signal(SIGINT, SIG_IGN);
-	oquit = signal(SIGQUIT, SIG_IGN);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die(3, "cannot wait for the editor: %s", strerror(errno));
-	signal(SIGINT, oint);
-	signal(SIGQUIT, oquit);
-	kith_buf_free(&cmd);
-	return status;
-}
-
 /* Open the editor on rel; commit what it changed as "edit: NAME". */
 static void
-edit_person(struct kith_repo *repo, const char *rel, const char *name,
-	const char *before)
+edit_person(struct kith_repo *repo, const char *rel, const char *name)
 {
-	struct kith_buf abs = KITH_BUF_INIT, msg = KITH_BUF_INIT;
-	const char *paths[] = { rel };
-	char *ed = editor(repo), *after = NULL;
-	bool commit;
-	int rc, status;
+	struct kith_buf msg = KITH_BUF_INIT;
+	enum kith_edit_result res;
+	int rc;
 
-	if ((rc = kith_repo_path(&abs, repo, rel)) < 0)
-		fail(rc);
-	status = run_editor(ed, abs.ptr);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die(3, "the editor '%s' failed (%s %d): edits to '%s' are not "
-			"committed", ed, WIFEXITED(status) ? "exit status" :
-			"signal", WIFEXITED(status) ? WEXITSTATUS(status) :
-			WTERMSIG(status), rel);
-	rc = kith_file_read(&after, NULL, abs.ptr);
-	if (rc == 0 && strcmp(before, after) == 0)
-		goto out;
-	if ((rc = kith_repo_config_bool(&commit, repo, "kith.autocommit",
-	    true)) < 0)
-		fail(rc);
 	if (kith_buf_printf(&msg, "edit: %s", name) < 0)
 		fail(KITH_ERROR);
-	if (commit && (rc = kith_repo_commit(repo, paths, 1, msg.ptr)) < 0)
+	if ((rc = kith_editor_edit(&res, repo, rel, NULL, msg.ptr)) < 0)
 		fail(rc);
-out:
-	free(after);
-	free(ed);
-	kith_buf_free(&abs);
 	kith_buf_free(&msg);
 }
 
@@ -366,7 +287,7 @@ main(int argc, char **argv)
 	rel = add_person(repo, name, kith_buf_cstr(&fields), &text);
 	printf("%s\n", rel);
 	if (edit)
-		edit_person(repo, rel, name, text);
+		edit_person(repo, rel, name);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(3, "cannot write to standard output: %s", strerror(errno));
 	kith_repo_free(repo);

@@ -32,6 +32,14 @@ static const struct {
 	{ "show", "a person's card, timeline and open follow-ups" },
 	{ "ls", "list people" },
 	{ "due", "what falls due: reconnects, birthdays, follow-ups" },
+	{ "journal", "read the journal, filtered" },
+	{ "tags", "tags with counts" },
+	{ "todo", "open follow-ups" },
+	{ "done", "tick a follow-up" },
+	{ "grep", "search people and journal" },
+	{ "edit", "edit a person or a journal day" },
+	{ "history", "the git history of a person or file" },
+	{ "undo", "revert the last kith commit" },
 	{ "check", "find the mistakes in the files" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])

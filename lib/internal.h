@@ -26,6 +26,7 @@ void kith_git_init(void);
 enum {
 	KITH_APPLY_DOTFILES = 1 << 0, /* allow top-level .gitattributes, .gitignore */
 	KITH_APPLY_COMMIT = 1 << 1,   /* commit even when kith.autocommit is false */
+	KITH_APPLY_NOCOMMIT = 1 << 2, /* write only: commit nothing (lib/editor.c) */
 };
 int kith_repo_apply_ext(struct kith_repo *repo,
 	const struct kith_change *changes, size_t n, const char *message,

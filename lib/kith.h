@@ -196,6 +196,41 @@ int kith_repo_apply(struct kith_repo *repo, const struct kith_change *changes,
 int kith_repo_commit(struct kith_repo *repo, const char *const *paths,
 	size_t n, const char *message);
 
+/* ---- the editor ------------------------------------------------------- */
+
+/* The editor: $VISUAL, else $EDITOR, else kith.editor, else "vi". */
+int kith_editor_command(char **out, struct kith_repo *repo);
+
+/*
+ * Run the editor on repository-relative paths, as
+ * /bin/sh -c '<editor> "$@"' sh ABSPATH..., with kith's stdin, stdout
+ * and stderr, and wait for it. Refuses a path through a symlink. When it
+ * exits non-zero or dies: KITH_ERROR, "the editor 'X' failed with exit
+ * status N: nothing committed". Holds no lock.
+ */
+int kith_editor_run(struct kith_repo *repo, const char *const *paths,
+	size_t n);
+
+enum kith_edit_result {
+	KITH_EDIT_COMMITTED, /* committed */
+	KITH_EDIT_CHANGED,   /* changed, not committed (kith.autocommit false) */
+	KITH_EDIT_UNCHANGED, /* nothing to commit */
+	KITH_EDIT_DISCARDED, /* a file made from initial, left so: removed */
+};
+
+/*
+ * Edit one file in the editor; when it exits 0, commit the file with
+ * message if it differs from HEAD's (hand edits made in it before
+ * included; unless kith.autocommit is false). A missing file is
+ * KITH_ENOTFOUND, unless initial is given: then it is first written with
+ * initial (atomically, under the lock, not committed), and removed again
+ * when the editor leaves it exactly so. The lock is not held while the
+ * editor runs. When the editor fails, nothing is committed and the file
+ * stays as it left it (kith_editor_run's error).
+ */
+int kith_editor_edit(enum kith_edit_result *out, struct kith_repo *repo,
+	const char *path, const char *initial, const char *message);
+
 /* ---- templates -------------------------------------------------------- */
 
 /*

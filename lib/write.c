@@ -502,8 +502,10 @@ apply_locked(struct kith_repo *repo, const struct kith_change *changes,
 	bool commit = true;
 	int rc;
 
-	if (!(flags & KITH_APPLY_COMMIT) && (rc = kith_repo_config_bool(&commit,
-	    repo, "kith.autocommit", true)) < 0)
+	if (flags & KITH_APPLY_NOCOMMIT)
+		commit = false;
+	else if (!(flags & KITH_APPLY_COMMIT) && (rc = kith_repo_config_bool(
+	    &commit, repo, "kith.autocommit", true)) < 0)
 		return rc;
 	if ((rc = prepare(&p, changes, n, flags)) < 0) {
 		plan_free(&p, true);

@@ -12,7 +12,7 @@ set -u
 : "${KITH_SRC_DIR:?run through make check}"
 
 T_NAME=$(basename "$0" .t)
-TRASH=$(mktemp -d "${TMPDIR:-/tmp}/kith-$T_NAME.XXXXXX")
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/kith-$T_NAME.XXXXXX") || exit 3
 trap 'rm -rf "$TRASH"' EXIT
 FIXTURES="$KITH_SRC_DIR/tests/fixtures"
 

@@ -41,6 +41,8 @@ static const struct {
 	{ "history", "the git history of a person or file" },
 	{ "undo", "revert the last kith commit" },
 	{ "check", "find the mistakes in the files" },
+	{ "mv", "rename a person, rewriting mentions" },
+	{ "merge", "fold a duplicate person into another" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

@@ -72,7 +72,6 @@ struct kith_parser {
 	bool notes;                   /* in a person's notes (dated items count) */
 	struct kith_taghit *hits;
 	size_t nhits, caphits;
-	size_t cursor;                /* end of the last mention found in the source */
 	struct kith_buf text;         /* scratch: a block's inline text */
 	struct kith_buf scratch;
 };

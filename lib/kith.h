@@ -556,6 +556,54 @@ void kith_problems_free(struct kith_problems *problems);
  */
 int kith_check_install_hook(char **out, struct kith_repo *repo);
 
+/* ---- rewriting: kith mv and kith merge (lib/rewrite.c, lib/diff.c) --- */
+
+/*
+ * The file changes of a rename or a merge, for kith_repo_apply, in path
+ * order, with the text each file had before (NULL: none) for a diff.
+ */
+struct kith_rewrite {
+	struct kith_change *changes;
+	const char **before;
+	size_t *before_len;
+	size_t n;
+	const char *message; /* "mv: old -> new (N files)" */
+};
+
+/*
+ * Rename p to slug and, if name is not NULL, to that display name: the
+ * file moves to people/<slug>.md, the heading's text becomes name, every
+ * mention by the old slug or name is rewritten in the syntax it has, and
+ * the old slug and name join p's aliases. KITH_EEXISTS when the slug's
+ * file exists or the slug or name already finds someone else;
+ * KITH_EINVALID when a mention to rewrite has no exact source offset.
+ */
+int kith_rewrite_mv(struct kith_rewrite **out, struct kith_repo *repo,
+	struct kith_model *model, struct kith_person *p, const char *slug,
+	const char *name);
+/*
+ * Fold drop into keep: drop's fields keep lacks are added (single-valued
+ * ones keep has with another value go to keep's notes), drop's notes are
+ * appended, drop's slug, aliases and name join keep's aliases, every
+ * mention of drop is rewritten to keep, and drop's file is removed.
+ */
+int kith_rewrite_merge(struct kith_rewrite **out, struct kith_repo *repo,
+	struct kith_model *model, struct kith_person *keep,
+	struct kith_person *drop);
+void kith_rewrite_free(struct kith_rewrite *rw);
+/* The changes as one unified diff (kith_diff of each file) into out. */
+int kith_rewrite_diff(struct kith_buf *out, const struct kith_rewrite *rw);
+/* Whether a field holds one value (birthday, every, company, ...). */
+bool kith_field_single(const char *key);
+
+/*
+ * A unified diff, as git writes it, of a file's text a at path from to
+ * its text b at path to (from NULL: a new file; to NULL: removed), into
+ * out; nothing when the file neither changes nor moves.
+ */
+int kith_diff(struct kith_buf *out, const char *from, const char *a,
+	size_t alen, const char *to, const char *b, size_t blen);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */

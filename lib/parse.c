@@ -125,7 +125,273 @@ kith_parser_free(struct kith_parser *p)
 	kith_buf_free(&p->scratch);
 }
 
-/* ---- inline text of a block ---- */
+/* ---- inline text of a block, and where each byte stands in the source ---- */
+
+/*
+ * The source offset of every byte of a block's inline text (SIZE_MAX for
+ * the bytes the source does not hold as such: line breaks, separators,
+ * entities). cmark joins adjacent text into one node with escapes and
+ * entities decoded, so each node's literal is aligned with the source
+ * bytes from where the previous node ended, and code spans, autolinks,
+ * raw HTML and link destinations are stepped over, so that nothing inside
+ * them is taken for the text that follows.
+ */
+struct align {
+	const struct kith_src *src;
+	size_t pos, end;     /* the block's source not yet aligned */
+	struct kith_buf map; /* size_t per byte of the inline text */
+};
+
+static bool
+is_punct(char c)
+{
+	return c > ' ' && c < 0x7f && !((c >= '0' && c <= '9') ||
+		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+static bool
+is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		(c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The length of the entity reference at s (&name; &#N; &#xH;), or 0; *cp
+ * gets the bytes a numeric one decodes to (0: unknown, a named one).
+ */
+static size_t
+entity_len(const char *s, size_t n, size_t *cp)
+{
+	size_t i = 1, max;
+	unsigned long v = 0;
+	bool hex = false;
+
+	*cp = 0;
+	if (n < 3 || s[0] != '&')
+		return 0;
+	if (s[1] == '#') {
+		i = 2;
+		if (i < n && (s[i] == 'x' || s[i] == 'X'))
+			hex = true, i++;
+		max = i + (hex ? 6 : 7);
+		size_t first = i;
+		for (; i < n && i < max; i++) {
+			char c = s[i];
+			int d = c >= '0' && c <= '9' ? c - '0' : !hex ? -1 :
+				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+				c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			if (d < 0)
+				break;
+			v = v * (hex ? 16 : 10) + (unsigned long)d;
+		}
+		if (i == first || i >= n || s[i] != ';')
+			return 0;
+		/* cmark's replacement character for 0, surrogates, too big */
+		*cp = v == 0 || (v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff ? 3 :
+			v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4;
+		return i + 1;
+	}
+	for (; i < n && i < 33 && is_alnum(s[i]); i++)
+		;
+	return i > 1 && i < n && s[i] == ';' ? i + 1 : 0;
+}
+
+/* Bytes of the UTF-8 sequence that starts with c. */
+static size_t
+utf8_len(unsigned char c)
+{
+	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/*
+ * Align lit[0..n) with the source from pos: bytes as they are, escaped
+ * punctuation, entities. The source offset of each byte into map (if not
+ * NULL); returns where the source match ends, or SIZE_MAX.
+ */
+static size_t
+align_at(const struct align *al, const char *lit, size_t n, size_t pos,
+	size_t *map)
+{
+	const char *s = al->src->text;
+	size_t i = 0, e, cp;
+
+	while (i < n) {
+		if (pos >= al->end)
+			return SIZE_MAX;
+		if (s[pos] == '&' && (e = entity_len(s + pos, al->end - pos, &cp)) &&
+		    (e > n - i || memcmp(lit + i, s + pos, e))) {
+			/* A named entity: one character, or two if the next
+			 * bytes only line up after two. */
+			if (!cp) {
+				cp = utf8_len((unsigned char)lit[i]);
+				if (i + cp < n && pos + e < al->end &&
+				    lit[i + cp] != s[pos + e] && s[pos + e] != '&' &&
+				    s[pos + e] != '\\')
+					cp += utf8_len((unsigned char)lit[i + cp]);
+			}
+			if (cp > n - i)
+				return SIZE_MAX;
+			for (size_t k = 0; k < cp && map; k++)
+				map[i + k] = SIZE_MAX;
+			i += cp;
+			pos += e;
+		} else if (s[pos] == lit[i]) {
+			if (map)
+				map[i] = pos;
+			i++, pos++;
+		} else if (s[pos] == '\\' && pos + 1 < al->end &&
+		    is_punct(s[pos + 1]) && s[pos + 1] == lit[i]) {
+			if (map)
+				map[i] = pos + 1;
+			i++, pos += 2;
+		} else {
+			return SIZE_MAX;
+		}
+	}
+	return pos;
+}
+
+/* Map a text node: at the first place from al->pos where it aligns. */
+static int
+align_text(struct align *al, const char *lit, size_t n)
+{
+	size_t *map, old = al->map.len, end = SIZE_MAX, at = al->pos;
+
+	if (kith_buf_grow(&al->map, n * sizeof *map) < 0)
+		return KITH_ERROR;
+	al->map.len += n * sizeof *map;
+	map = (size_t *)(void *)al->map.ptr + old / sizeof *map;
+	for (; n && at < al->end; at++)
+		if ((end = align_at(al, lit, n, at, NULL)) != SIZE_MAX)
+			break;
+	if (end == SIZE_MAX) {
+		for (size_t i = 0; i < n; i++)
+			map[i] = SIZE_MAX;
+		return 0;
+	}
+	align_at(al, lit, n, at, map);
+	al->pos = end;
+	return 0;
+}
+
+/* Bytes the source does not hold (line breaks, separators). */
+static int
+align_none(struct align *al, size_t n)
+{
+	size_t none = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++)
+		if (kith_buf_put(&al->map, &none, sizeof none) < 0)
+			return KITH_ERROR;
+	return 0;
+}
+
+/* Step over the next "`…`" (a code span), as many backticks each side. */
+static void
+skip_code(struct align *al)
+{
+	const char *s = al->src->text;
+	size_t i = al->pos, k;
+
+	while (i < al->end && s[i] != '`')
+		i++;
+	for (k = 0; i + k < al->end && s[i + k] == '`'; k++)
+		;
+	for (i += k; i < al->end; ) {
+		size_t j = 0;
+		if (s[i] != '`') {
+			i++;
+			continue;
+		}
+		while (i + j < al->end && s[i + j] == '`')
+			j++;
+		if (j == k) {
+			al->pos = i + j;
+			return;
+		}
+		i += j;
+	}
+}
+
+/* Step over the next "<…>" (an autolink). */
+static void
+skip_angle(struct align *al)
+{
+	const char *s = al->src->text;
+	const char *lt = memchr(s + al->pos, '<', al->end - al->pos);
+	const char *gt = lt ? memchr(lt, '>', (size_t)(s + al->end - lt)) : NULL;
+
+	if (gt)
+		al->pos = (size_t)(gt - s) + 1;
+}
+
+/* Step over raw HTML: its literal is the source as written. */
+static void
+skip_html(struct align *al, const char *lit)
+{
+	const char *s = al->src->text;
+	const char *at = lit && *lit ? memmem(s + al->pos, al->end - al->pos,
+		lit, strlen(lit)) : NULL;
+
+	if (at)
+		al->pos = (size_t)(at - s) + strlen(lit);
+}
+
+static size_t
+skip_space(const char *s, size_t i, size_t end)
+{
+	while (i < end && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* After a link's text: step over "](dest "title")" or "][label]". */
+static void
+skip_destination(struct align *al)
+{
+	const char *s = al->src->text;
+	size_t i = al->pos, end = al->end;
+	int depth = 0;
+
+	if (i >= end || s[i] != ']')
+		return;
+	if (++i < end && s[i] == '[') {
+		const char *rb = memchr(s + i, ']', end - i);
+		if (rb)
+			al->pos = (size_t)(rb - s) + 1;
+		return;
+	}
+	if (i >= end || s[i] != '(') {
+		al->pos = i;
+		return;
+	}
+	i = skip_space(s, i + 1, end);
+	if (i < end && s[i] == '<') {
+		while (i < end && s[i] != '>')
+			i += s[i] == '\\' ? 2 : 1;
+		i++;
+	} else {
+		for (; i < end && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r' && (s[i] != ')' || depth > 0); i++) {
+			if (s[i] == '\\')
+				i++;
+			else
+				depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+		}
+	}
+	i = skip_space(s, i, end);
+	if (i < end && (s[i] == '"' || s[i] == '\'' || s[i] == '(')) {
+		char close = s[i] == '(' ? ')' : s[i];
+		for (i++; i < end && s[i] != close; i++)
+			if (s[i] == '\\')
+				i++;
+		i = skip_space(s, i + 1, end);
+	}
+	if (i < end && s[i] == ')')
+		al->pos = i + 1;
+}
 
 static bool
 is_autolink(cmark_node *link)
@@ -143,35 +409,53 @@ is_autolink(cmark_node *link)
 	return !strncmp(url, "mailto:", 7) && !strcmp(url + 7, lit);
 }
 
+/* One separator byte where a code span, raw HTML or autolink stood. */
 static int
-collect(struct kith_buf *b, cmark_node *n)
+put_sep(struct kith_buf *b, struct align *al)
+{
+	if (kith_buf_put(b, (char[]){ SEP }, 1) < 0)
+		return KITH_ERROR;
+	return align_none(al, 1);
+}
+
+static int
+collect(struct kith_buf *b, struct align *al, cmark_node *n)
 {
 	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
-		const char *lit;
+		const char *lit = cmark_node_get_literal(c);
 		int rc = 0;
 
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
-			lit = cmark_node_get_literal(c);
-			rc = kith_buf_puts(b, lit ? lit : "");
+			lit = lit ? lit : "";
+			if ((rc = kith_buf_puts(b, lit)) == 0)
+				rc = align_text(al, lit, strlen(lit));
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			rc = kith_buf_put(b, "\n", 1);
+			if ((rc = kith_buf_put(b, "\n", 1)) == 0)
+				rc = align_none(al, 1);
 			break;
 		case CMARK_NODE_CODE:
+			skip_code(al);
+			rc = put_sep(b, al);
+			break;
 		case CMARK_NODE_HTML_INLINE:
-			rc = kith_buf_put(b, (char[]){ SEP }, 1);
+			skip_html(al, lit);
+			rc = put_sep(b, al);
 			break;
 		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
 			/* Link text counts; an autolink's text is its address. */
-			if (is_autolink(c))
-				rc = kith_buf_put(b, (char[]){ SEP }, 1);
-			else
-				rc = collect(b, c);
+			if (is_autolink(c)) {
+				skip_angle(al);
+				rc = put_sep(b, al);
+			} else if ((rc = collect(b, al, c)) == 0) {
+				skip_destination(al);
+			}
 			break;
 		default:
-			rc = collect(b, c);
+			rc = collect(b, al, c);
 		}
 		if (rc < 0)
 			return rc;
@@ -202,31 +486,44 @@ add_tag(struct kith_parser *p, const char *s, size_t n)
 
 struct scan {
 	struct kith_parser *p;
-	int line, end_line; /* the block's lines */
+	int line;           /* the block's first line */
+	const size_t *map;  /* source offset of each byte of the text */
 };
 
 /*
- * Where raw stands in the source: searched from the later of the line cmark
- * puts it on and the end of the mention before, up to the block's end.
+ * Where the hit's raw bytes stand in the source: only when every byte of
+ * it is there as written, one after the other (no escape, no entity).
  */
 static size_t
-source_offset(struct kith_parser *p, const char *raw, int line, int end_line)
+source_offset(const struct scan *sc, const struct kith_inline_hit *hit,
+	const char *raw)
 {
-	const struct kith_src *src = &p->src;
-	size_t from, to, n = strlen(raw);
+	const struct kith_src *src = &sc->p->src;
+	size_t off = sc->map[hit->off];
 
-	if (line < 1 || line > src->nlines)
+	if (off == SIZE_MAX || off + hit->len > src->len ||
+	    memcmp(src->text + off, raw, hit->len))
 		return SIZE_MAX;
-	from = src->lines[line - 1];
-	if (p->cursor > from)
-		from = p->cursor;
-	to = end_line < src->nlines ? src->lines[end_line] : src->len;
-	for (size_t i = from; i + n <= to; i++)
-		if (src->text[i] == raw[0] && !memcmp(src->text + i, raw, n)) {
-			p->cursor = i + n;
-			return i;
-		}
-	return SIZE_MAX;
+	for (size_t i = 1; i < hit->len; i++)
+		if (sc->map[hit->off + i] != off + i)
+			return SIZE_MAX;
+	return off;
+}
+
+/* The 1-based line holding byte off. */
+static int
+line_of(const struct kith_src *src, size_t off)
+{
+	int lo = 0, hi = src->nlines;
+
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+		if (src->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + 1;
 }
 
 static int
@@ -240,8 +537,6 @@ on_hit(const struct kith_inline_hit *hit, const char *text, void *payload)
 
 	if (hit->type == KITH_HIT_TAG)
 		return add_tag(p, text + hit->toff, hit->tlen);
-	for (size_t i = 0; i < hit->off; i++)
-		line += text[i] == '\n';
 	if (!(m = kith_arena_alloc(a, sizeof *m)))
 		return KITH_ERROR;
 	m->kind = hit->kind;
@@ -250,8 +545,13 @@ on_hit(const struct kith_inline_hit *hit, const char *text, void *payload)
 	if (!m->raw || !m->target)
 		return KITH_ERROR;
 	m->path = p->src.path;
+	m->off = source_offset(sc, hit, m->raw);
+	if (m->off != SIZE_MAX)
+		line = line_of(&p->src, m->off);
+	else
+		for (size_t i = 0; i < hit->off; i++)
+			line += text[i] == '\n';
 	m->line = line;
-	m->off = source_offset(p, m->raw, line, sc->end_line);
 	m->entry = p->entry;
 	m->in_person = p->person;
 	m->followup = p->followup;
@@ -262,17 +562,29 @@ on_hit(const struct kith_inline_hit *hit, const char *text, void *payload)
 static int
 scan_block(struct kith_parser *p, cmark_node *n)
 {
-	struct scan sc = { p, cmark_node_get_start_line(n), cmark_node_get_end_line(n) };
+	const struct kith_src *src = &p->src;
+	int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+	struct align al = { src, 0, src->len, KITH_BUF_INIT };
+	struct scan sc = { p, first, NULL };
+	int rc = KITH_ERROR;
 
+	if (first >= 1 && first <= src->nlines)
+		al.pos = src->lines[first - 1];
+	if (last >= 1 && last < src->nlines)
+		al.end = src->lines[last];
 	kith_buf_clear(&p->text);
-	if (collect(&p->text, n) < 0)
-		return KITH_ERROR;
+	if (collect(&p->text, &al, n) < 0)
+		goto out;
+	rc = 0;
 	if (!p->text.len)
-		return 0;
-	int rc = kith_inline_scan(p->text.ptr, p->text.len, on_hit, &sc);
+		goto out;
+	sc.map = (const size_t *)(const void *)al.map.ptr;
+	rc = kith_inline_scan(p->text.ptr, p->text.len, on_hit, &sc);
 	if (rc == KITH_EINVALID)
-		return kith_error_set(KITH_EINVALID, "'%s' line %d is not valid UTF-8",
+		rc = kith_error_set(KITH_EINVALID, "'%s' line %d is not valid UTF-8",
 			p->src.path, sc.line);
+out:
+	kith_buf_free(&al.map);
 	return rc;
 }
 

@@ -138,17 +138,9 @@ static void
 by_name(struct target *t, struct kith_repo *repo, const char *arg)
 {
 	struct kith_model *m = load(repo);
-	struct kith_person *p, **cands = NULL;
-	size_t ncands = 0;
-	int rc = kith_model_find_person(&p, m, arg, &cands, &ncands);
+	struct kith_person *p;
+	int rc = kith_model_find_person(&p, m, arg);
 
-	if (rc == KITH_EAMBIGUOUS) {
-		fprintf(stderr, "kith-edit: %s\n", kith_error());
-		for (size_t i = 0; i < ncands; i++)
-			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug,
-				cands[i]->name);
-		exit(2);
-	}
 	if (rc == KITH_ENOTFOUND)
 		die(2, "no person or date matches '%s': give a slug, name or "
 			"alias (see 'kith ls'), or a date such as YYYY-MM-DD or "
@@ -156,7 +148,6 @@ by_name(struct target *t, struct kith_repo *repo, const char *arg)
 	if (rc < 0)
 		fail(rc);
 	person_target(t, p->slug, p->name);
-	free(cands);
 	kith_model_free(m);
 }
 

@@ -71,20 +71,13 @@ static char *
 person_path(struct kith_repo *repo, const char *arg)
 {
 	struct kith_model *m = NULL;
-	struct kith_person *p = NULL, **cands = NULL;
-	size_t ncands = 0;
+	struct kith_person *p = NULL;
 	char *path = NULL;
 	int rc;
 
 	if ((rc = kith_model_load(&m, repo)) < 0)
 		fail(rc);
-	rc = kith_model_find_person(&p, m, arg, &cands, &ncands);
-	if (rc == KITH_EAMBIGUOUS) {
-		fprintf(stderr, "%s: %s\n", argv0, kith_error());
-		for (size_t i = 0; i < ncands; i++)
-			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug, cands[i]->name);
-		exit(2);
-	}
+	rc = kith_model_find_person(&p, m, arg);
 	if (rc == 0)
 		path = strdup(p->path);
 	else if (rc == KITH_ENOTFOUND && exists(repo, arg))
@@ -93,7 +86,6 @@ person_path(struct kith_repo *repo, const char *arg)
 		die(2, "no person or file matches '%s': see 'kith ls'", arg);
 	else
 		fail(rc);
-	free(cands);
 	kith_model_free(m);
 	if (!path)
 		die(3, "out of memory");

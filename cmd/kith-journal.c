@@ -94,17 +94,7 @@ static int
 resolve(struct query *q, struct kith_model *m)
 {
 	for (size_t i = 0; i < q->npeople; i++) {
-		struct kith_person **cands = NULL;
-		size_t ncands = 0;
-		int rc = kith_model_find_person(&q->people[i], m, q->pnames[i],
-			&cands, &ncands);
-		if (rc == KITH_EAMBIGUOUS) {
-			fprintf(stderr, "%s: %s\n", argv0, kith_error());
-			for (size_t j = 0; j < ncands; j++)
-				fprintf(stderr, "\t%s\t%s\n", cands[j]->slug,
-					cands[j]->name);
-		}
-		free(cands);
+		int rc = kith_model_find_person(&q->people[i], m, q->pnames[i]);
 		if (rc < 0)
 			return rc == KITH_ENOTFOUND ? KITH_EINVALID : rc;
 	}
@@ -488,8 +478,6 @@ out:
 	pcre2_code_free(q.re);
 	kith_model_free(m);
 	kith_repo_free(repo);
-	if (rc == KITH_EAMBIGUOUS)
-		return kith_exit_code(rc);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
 		return kith_exit_code(rc);

@@ -58,16 +58,8 @@ parse_new(char **slug, char **name, const char *arg)
 static int
 find(struct kith_person **out, struct kith_model *m, const char *query)
 {
-	struct kith_person **cands = NULL;
-	size_t ncands = 0;
-	int rc = kith_model_find_person(out, m, query, &cands, &ncands);
+	int rc = kith_model_find_person(out, m, query);
 
-	if (rc == KITH_EAMBIGUOUS) {
-		fprintf(stderr, "%s: %s\n", argv0, kith_error());
-		for (size_t i = 0; i < ncands; i++)
-			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug, cands[i]->name);
-	}
-	free(cands);
 	return rc == KITH_ENOTFOUND ? KITH_EINVALID : rc;
 }
 
@@ -145,7 +137,7 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = kith_stdout_close();
 out:
-	if (rc < 0 && rc != KITH_EAMBIGUOUS)
+	if (rc < 0)
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
 	kith_repo_free(repo);
 	free(slug);

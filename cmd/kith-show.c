@@ -168,8 +168,7 @@ main(int argc, char **argv)
 	};
 	struct kith_repo *repo = NULL;
 	struct kith_model *m = NULL;
-	struct kith_person *p = NULL, **cands = NULL;
-	size_t ncands = 0;
+	struct kith_person *p = NULL;
 	kith_date today;
 	bool json = false;
 	int c, rc;
@@ -188,13 +187,7 @@ main(int argc, char **argv)
 		goto out;
 	for (size_t i = 0; i < m->nwarnings; i++)
 		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
-	rc = kith_model_find_person(&p, m, argv[optind], &cands, &ncands);
-	if (rc == KITH_EAMBIGUOUS) {
-		fprintf(stderr, "%s: %s\n", argv0, kith_error());
-		for (size_t i = 0; i < ncands; i++)
-			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug, cands[i]->name);
-		goto out;
-	}
+	rc = kith_model_find_person(&p, m, argv[optind]);
 	if (rc == KITH_ENOTFOUND)
 		rc = KITH_EINVALID; /* a named thing that is not there: bad input */
 	if (rc < 0)
@@ -206,10 +199,9 @@ main(int argc, char **argv)
 	if (rc >= 0)
 		rc = kith_stdout_close();
 out:
-	free(cands);
 	kith_model_free(m);
 	kith_repo_free(repo);
-	if (rc < 0 && rc != KITH_EAMBIGUOUS)
+	if (rc < 0)
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
 	return kith_exit_code(rc);
 }

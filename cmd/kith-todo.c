@@ -173,16 +173,8 @@ print_json(const struct row *v, size_t n)
 static int
 find_person(struct kith_person **out, struct kith_model *m, const char *q)
 {
-	struct kith_person **cands = NULL;
-	size_t ncands = 0;
-	int rc = kith_model_find_person(out, m, q, &cands, &ncands);
+	int rc = kith_model_find_person(out, m, q);
 
-	if (rc == KITH_EAMBIGUOUS) {
-		fprintf(stderr, "%s: %s\n", argv0, kith_error());
-		for (size_t i = 0; i < ncands; i++)
-			fprintf(stderr, "\t%s\t%s\n", cands[i]->slug, cands[i]->name);
-	}
-	free(cands);
 	return rc == KITH_ENOTFOUND ? KITH_EINVALID : rc;
 }
 
@@ -256,8 +248,7 @@ out:
 	kith_model_free(m);
 	kith_repo_free(repo);
 	if (rc < 0) {
-		if (rc != KITH_EAMBIGUOUS)
-			fprintf(stderr, "%s: %s\n", argv0, kith_error());
+		fprintf(stderr, "%s: %s\n", argv0, kith_error());
 		return kith_exit_code(rc);
 	}
 	return n ? 0 : 1;

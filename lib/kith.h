@@ -388,11 +388,11 @@ const char *kith_person_field(const struct kith_person *p, const char *key);
 /*
  * Find a person as the user names one: slug, then name, alias, then a
  * unique prefix of slug or name (case- and accent-insensitive).
- * KITH_ENOTFOUND or KITH_EAMBIGUOUS (candidates in *cands, if non-NULL,
- * a malloc'd array the caller frees).
+ * KITH_ENOTFOUND, or KITH_EAMBIGUOUS with a message that lists the
+ * candidates, one "\tslug\tname" line each.
  */
 int kith_model_find_person(struct kith_person **out, struct kith_model *model,
-	const char *query, struct kith_person ***cands, size_t *ncands);
+	const char *query);
 
 /* Resolve a mention target as written (slug, alias; for wiki also name). */
 int kith_model_resolve(struct kith_person **out, struct kith_model *model,

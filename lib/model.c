@@ -665,22 +665,26 @@ has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+/* "'q' matches N people: give the slug", then a line per candidate. */
 static int
-candidates(struct kith_person ***cands, size_t *ncands,
-	struct kith_person **v, size_t n)
+ambiguous(const char *query, struct kith_person **v, size_t n)
 {
-	if (!cands)
-		return 0;
-	if (!(*cands = malloc((n + 1) * sizeof **cands)))
-		return kith_error_set(KITH_ERROR, "out of memory");
-	memcpy(*cands, v, n * sizeof **cands);
-	*ncands = n;
-	return 0;
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc = kith_buf_printf(&b, "'%s' matches %zu people: give the slug",
+		query, n);
+
+	for (size_t i = 0; rc == 0 && i < n && i < 10; i++)
+		rc = kith_buf_printf(&b, "\n\t%s\t%s", v[i]->slug, v[i]->name);
+	if (rc == 0 && n > 10)
+		rc = kith_buf_printf(&b, "\n\tand %zu more", n - 10);
+	rc = rc < 0 ? rc : kith_error_set(KITH_EAMBIGUOUS, "%s", kith_buf_cstr(&b));
+	kith_buf_free(&b);
+	return rc;
 }
 
 int
 kith_model_find_person(struct kith_person **out, struct kith_model *m,
-	const char *query, struct kith_person ***cands, size_t *ncands)
+	const char *query)
 {
 	struct kith_model_build *b = m->build;
 	struct kith_person **hits = NULL;
@@ -690,8 +694,6 @@ kith_model_find_person(struct kith_person **out, struct kith_model *m,
 	int rc;
 
 	*out = NULL;
-	if (cands)
-		*cands = NULL, *ncands = 0;
 	if (kith_fold(&f, query, strlen(query)) < 0 || !*f) {
 		free(f);
 		return kith_error_set(KITH_EINVALID, "'%s' names nobody: give a slug, name or alias", query);
@@ -724,10 +726,7 @@ kith_model_find_person(struct kith_person **out, struct kith_model *m,
 		rc = kith_error_set(KITH_ENOTFOUND,
 			"no person matches '%s': see 'kith ls'", query);
 	} else {
-		rc = kith_error_set(KITH_EAMBIGUOUS,
-			"'%s' matches %zu people: give the slug", query, n);
-		if (candidates(cands, ncands, hits, n) < 0)
-			rc = KITH_ERROR;
+		rc = ambiguous(query, hits, n);
 	}
 	free(hits);
 	free(f);

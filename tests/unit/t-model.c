@@ -240,18 +240,15 @@ test_mentions(void)
 	ok(kith_model_resolve(&p, m, KITH_MENTION_WIKI, "JOSÉ NUNEZ", strlen("JOSÉ NUNEZ")) == 0,
 		"wiki link: case- and accent-insensitive name");
 
-	struct kith_person **c = NULL;
-	size_t nc = 0;
-	ok(kith_model_find_person(&p, m, "jane", &c, &nc) == 0 && p &&
+	ok(kith_model_find_person(&p, m, "jane") == 0 && p &&
 		!strcmp(p->slug, "jane-doe"), "find by unique prefix");
-	free(c);
-	ok(kith_model_find_person(&p, m, "sam", &c, &nc) == KITH_EAMBIGUOUS && nc == 2,
-		"ambiguous prefix lists two candidates");
-	free(c);
-	c = NULL;
-	ok(kith_model_find_person(&p, m, "zelda", &c, &nc) == KITH_ENOTFOUND,
+	ok(kith_model_find_person(&p, m, "sam") == KITH_EAMBIGUOUS,
+		"ambiguous prefix");
+	is_str(kith_error(), "'sam' matches 2 people: give the slug\n"
+		"\tsam-lee\tSam Lee\n\tsam-lee-2\tSam Lee",
+		"the message lists the candidates");
+	ok(kith_model_find_person(&p, m, "zelda") == KITH_ENOTFOUND,
 		"unknown person");
-	free(c);
 }
 
 int

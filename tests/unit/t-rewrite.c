@@ -322,7 +322,7 @@ test_repo(void)
 	put(dir, "people/old.md", "# Old Name\n\nNotes.\n");
 	put(dir, "journal/2026/2026-11-25.md", "# 2026-11-25\n\nSaw @old.\n");
 	ok(kith_model_load(&m, repo) == 0 &&
-		kith_model_find_person(&p, m, "old", NULL, NULL) == 0, "load");
+		kith_model_find_person(&p, m, "old") == 0, "load");
 
 	put(dir, "journal/2026/2026-11-25.md", "# 2026-11-25\n\nSaw  @old.\n");
 	is_int(kith_rewrite_mv(&rw, repo, m, p, "new", NULL), KITH_ERROR,

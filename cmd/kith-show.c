@@ -31,6 +31,41 @@ belongs(const struct kith_followup *f, const struct kith_person *p)
 	return false;
 }
 
+/* Due first (soonest first), then without a due date; then by place. */
+static int
+cmp_followup(const void *a, const void *b)
+{
+	const struct kith_followup *x = *(struct kith_followup *const *)a;
+	const struct kith_followup *y = *(struct kith_followup *const *)b;
+	int c;
+
+	if (x->due != y->due) {
+		if (x->due == KITH_NODATE || y->due == KITH_NODATE)
+			return x->due == KITH_NODATE ? 1 : -1;
+		return x->due < y->due ? -1 : 1;
+	}
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	return x->line - y->line;
+}
+
+/* The open follow-ups that belong to p, in the order above (malloc'd). */
+static struct kith_followup **
+open_followups(const struct kith_model *m, const struct kith_person *p,
+	size_t *n)
+{
+	struct kith_followup **v = malloc((m->nfollowups + 1) * sizeof *v);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < m->nfollowups; i++)
+		if (!m->followups[i]->done && belongs(m->followups[i], p))
+			v[(*n)++] = m->followups[i];
+	kith_sort(v, *n, sizeof *v, cmp_followup);
+	return v;
+}
+
 static const char *
 time_str(char *buf, int t)
 {
@@ -84,9 +119,15 @@ show_json(const struct kith_model *m, const struct kith_person *p)
 			e->kind == KITH_ENTRY_NOTE ? "note" : "journal"));
 		json_array_append_new(tl, x);
 	}
-	for (size_t i = 0; i < m->nfollowups; i++)
-		if (!m->followups[i]->done && belongs(m->followups[i], p))
-			json_array_append_new(fu, followup_json(m->followups[i]));
+	size_t n;
+	struct kith_followup **open = open_followups(m, p, &n);
+	if (!open) {
+		json_decref(o);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(fu, followup_json(open[i]));
+	free(open);
 	json_object_set_new(o, "timeline", tl);
 	json_object_set_new(o, "followups", fu);
 	rc = kith_json_print(stdout, o);
@@ -109,7 +150,7 @@ ago(char *buf, int days)
 	return buf;
 }
 
-static void
+static int
 show_human(const struct kith_model *m, const struct kith_person *p, kith_date today)
 {
 	bool color = kith_color(stdout);
@@ -145,17 +186,19 @@ show_human(const struct kith_model *m, const struct kith_person *p, kith_date to
 		printf("  %s %-5s  %s  %s%s:%d%s\n", kith_date_format(buf, e->date),
 			time_str(tbuf, e->time), e->title, d, e->path, e->line, r);
 	}
-	for (size_t i = 0; i < m->nfollowups; i++) {
-		const struct kith_followup *f = m->followups[i];
-		if (f->done || !belongs(f, p))
-			continue;
-		if (!nopen++)
-			printf("\n%sOpen follow-ups%s\n", b, r);
-		printf("  [ ] %s", f->text);
-		if (f->due != KITH_NODATE)
-			printf(" (due %s)", kith_date_format(buf, f->due));
-		printf("  %s%s:%d%s\n", d, f->path, f->line, r);
+	struct kith_followup **open = open_followups(m, p, &nopen);
+	if (!open)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	if (nopen)
+		printf("\n%sOpen follow-ups%s\n", b, r);
+	for (size_t i = 0; i < nopen; i++) {
+		printf("  [ ] %s", open[i]->text);
+		if (open[i]->due != KITH_NODATE)
+			printf(" (due %s)", kith_date_format(buf, open[i]->due));
+		printf("  %s%s:%d%s\n", d, open[i]->path, open[i]->line, r);
 	}
+	free(open);
+	return 0;
 }
 
 int
@@ -195,7 +238,7 @@ main(int argc, char **argv)
 	if (json)
 		rc = show_json(m, p);
 	else
-		show_human(m, p, today);
+		rc = show_human(m, p, today);
 	if (rc >= 0)
 		rc = kith_stdout_close();
 out:

@@ -7,7 +7,6 @@
  * slug, then name, then alias; names and aliases case- and accent-folded.
  * Several people at the first level that matches: ambiguous, never a guess.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,67 +479,6 @@ out:
 
 /* ---- loading from the repository ---- */
 
-static int
-cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Regular files and directories of dir, sorted; names malloc'd. */
-static int
-list_dir(struct kith_ptrvec *out, const char *dir, bool dirs)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct kith_buf path = KITH_BUF_INIT;
-
-	if (!d)
-		return errno == ENOENT ? 0 :
-			kith_error_errno(KITH_ERROR, "cannot read directory '%s'", dir);
-	while ((de = readdir(d))) {
-		struct stat st;
-		char *name;
-
-		if (de->d_name[0] == '.')
-			continue;
-		kith_buf_clear(&path);
-		if (kith_buf_printf(&path, "%s/%s", dir, de->d_name) < 0)
-			goto fail;
-		if (lstat(path.ptr, &st) < 0 ||
-		    !(dirs ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-			continue;
-		if (!(name = strdup(de->d_name)) || kith_ptrvec_push(out, name) < 0) {
-			free(name);
-			kith_error_set(KITH_ERROR, "out of memory");
-			goto fail;
-		}
-	}
-	closedir(d);
-	kith_buf_free(&path);
-	kith_sort(out->v, out->n, sizeof *out->v, cmp_name);
-	return 0;
-fail:
-	closedir(d);
-	kith_buf_free(&path);
-	return KITH_ERROR;
-}
-
-static void
-free_names(struct kith_ptrvec *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		free(v->v[i]);
-	kith_ptrvec_free(v);
-}
-
-static bool
-ends_md(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 3 && !strcmp(name + n - 3, ".md");
-}
-
 /* Parse one file; bad input becomes a warning, not a failure. */
 static int
 load_file(struct kith_model *m, struct kith_repo *repo, const char *rel,
@@ -567,68 +505,26 @@ out:
 	return rc;
 }
 
-static int
-load_dir(struct kith_model *m, struct kith_repo *repo, const char *rel,
-	bool person)
-{
-	struct kith_ptrvec names = { 0 };
-	struct kith_buf abs = KITH_BUF_INIT, path = KITH_BUF_INIT;
-	int rc;
-
-	if ((rc = kith_repo_path(&abs, repo, rel)) < 0 ||
-	    (rc = list_dir(&names, abs.ptr, false)) < 0)
-		goto out;
-	for (size_t i = 0; i < names.n; i++) {
-		if (!ends_md(names.v[i]))
-			continue;
-		kith_buf_clear(&path);
-		if ((rc = kith_buf_printf(&path, "%s/%s", rel, (char *)names.v[i])) < 0 ||
-		    (rc = load_file(m, repo, path.ptr, person)) < 0)
-			goto out;
-	}
-out:
-	free_names(&names);
-	kith_buf_free(&abs);
-	kith_buf_free(&path);
-	return rc;
-}
-
-static bool
-is_year(const char *s)
-{
-	return strlen(s) == 4 && strspn(s, "0123456789") == 4;
-}
-
 int
 kith_model_load(struct kith_model **out, struct kith_repo *repo)
 {
 	struct kith_model *m = NULL;
-	struct kith_ptrvec years = { 0 };
-	struct kith_buf abs = KITH_BUF_INIT, rel = KITH_BUF_INIT;
+	char **files = NULL;
 	int rc;
 
 	*out = NULL;
 	if ((rc = kith_model_new(&m)) < 0 ||
-	    (rc = load_dir(m, repo, "people", true)) < 0 ||
-	    (rc = kith_repo_path(&abs, repo, "journal")) < 0 ||
-	    (rc = list_dir(&years, abs.ptr, true)) < 0)
+	    (rc = kith_repo_files(&files, NULL, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < years.n; i++) {
-		if (!is_year(years.v[i]))
-			continue;
-		kith_buf_clear(&rel);
-		if ((rc = kith_buf_printf(&rel, "journal/%s", (char *)years.v[i])) < 0 ||
-		    (rc = load_dir(m, repo, rel.ptr, false)) < 0)
+	for (char **f = files; *f; f++)
+		if ((rc = load_file(m, repo, *f, !strncmp(*f, "people/", 7))) < 0)
 			goto out;
-	}
 	if ((rc = kith_model_finish(m)) < 0)
 		goto out;
 	*out = m;
 	m = NULL;
 out:
-	free_names(&years);
-	kith_buf_free(&abs);
-	kith_buf_free(&rel);
+	kith_repo_files_free(files);
 	kith_model_free(m);
 	return rc;
 }

@@ -415,7 +415,7 @@ put_sep(struct kith_buf *b, struct align *al)
 {
 	if (kith_buf_put(b, (char[]){ SEP }, 1) < 0)
 		return KITH_ERROR;
-	return align_none(al, 1);
+	return al ? align_none(al, 1) : 0;
 }
 
 static int
@@ -428,29 +428,32 @@ collect(struct kith_buf *b, struct align *al, cmark_node *n)
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 			lit = lit ? lit : "";
-			if ((rc = kith_buf_puts(b, lit)) == 0)
+			if ((rc = kith_buf_puts(b, lit)) == 0 && al)
 				rc = align_text(al, lit, strlen(lit));
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			if ((rc = kith_buf_put(b, "\n", 1)) == 0)
+			if ((rc = kith_buf_put(b, "\n", 1)) == 0 && al)
 				rc = align_none(al, 1);
 			break;
 		case CMARK_NODE_CODE:
-			skip_code(al);
+			if (al)
+				skip_code(al);
 			rc = put_sep(b, al);
 			break;
 		case CMARK_NODE_HTML_INLINE:
-			skip_html(al, lit);
+			if (al)
+				skip_html(al, lit);
 			rc = put_sep(b, al);
 			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
 			/* Link text counts; an autolink's text is its address. */
 			if (is_autolink(c)) {
-				skip_angle(al);
+				if (al)
+					skip_angle(al);
 				rc = put_sep(b, al);
-			} else if ((rc = collect(b, al, c)) == 0) {
+			} else if ((rc = collect(b, al, c)) == 0 && al) {
 				skip_destination(al);
 			}
 			break;
@@ -499,7 +502,11 @@ source_offset(const struct scan *sc, const struct kith_inline_hit *hit,
 	const char *raw)
 {
 	const struct kith_src *src = &sc->p->src;
-	size_t off = sc->map[hit->off];
+	size_t off;
+
+	if (!sc->map)
+		return SIZE_MAX;
+	off = sc->map[hit->off];
 
 	if (off == SIZE_MAX || off + hit->len > src->len ||
 	    memcmp(src->text + off, raw, hit->len))
@@ -572,13 +579,19 @@ scan_block(struct kith_parser *p, cmark_node *n)
 		al.pos = src->lines[first - 1];
 	if (last >= 1 && last < src->nlines)
 		al.end = src->lines[last];
+	/*
+	 * Lining the text up with the source costs a map entry per byte:
+	 * only worth it where a mention can be, after '@' or '['.
+	 */
+	bool need = memchr(src->text + al.pos, '@', al.end - al.pos) ||
+		memchr(src->text + al.pos, '[', al.end - al.pos);
 	kith_buf_clear(&p->text);
-	if (collect(&p->text, &al, n) < 0)
+	if (collect(&p->text, need ? &al : NULL, n) < 0)
 		goto out;
 	rc = 0;
 	if (!p->text.len)
 		goto out;
-	sc.map = (const size_t *)(const void *)al.map.ptr;
+	sc.map = need ? (const size_t *)(const void *)al.map.ptr : NULL;
 	rc = kith_inline_scan(p->text.ptr, p->text.len, on_hit, &sc);
 	if (rc == KITH_EINVALID)
 		rc = kith_error_set(KITH_EINVALID, "'%s' line %d is not valid UTF-8",

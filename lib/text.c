@@ -9,6 +9,7 @@
  * outside [a-z0-9] becomes one '-', and a name that leaves nothing (say,
  * "李小龙") is `person`. Greek ου is "ou", Cyrillic ё "e", й "y".
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,16 @@ kith_utf8_valid(const char *s, size_t len)
 	size_t i = 0, n;
 
 	while (i < len) {
+		/* Most text is ASCII: step over it eight bytes at a time. */
+		uint64_t w;
+		while (i + 8 <= len && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ULL)))
+			i += 8;
+		if (i < len && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (i >= len)
+			break;
 		if (!(n = utf8_seq(p + i, len - i)))
 			return false;
 		i += n;
@@ -175,6 +186,18 @@ kith_fold(char **out, const char *s, size_t len)
 	int rc;
 
 	*out = NULL;
+	/* ASCII folds to itself in lower case: no need for utf8proc. */
+	size_t k = 0;
+	while (k < len && (unsigned char)s[k] < 0x80)
+		k++;
+	if (k == len) {
+		if (!(*out = malloc(len + 1)))
+			return kith_error_set(KITH_ERROR, "out of memory");
+		for (size_t i = 0; i < len; i++)
+			(*out)[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 'a' - 'A' : s[i];
+		(*out)[len] = '\0';
+		return 0;
+	}
 	if ((rc = map(&m, &mlen, s, len, FOLD_OPTIONS)) < 0)
 		return rc;
 	rc = kith_buf_put(&b, "", 0);

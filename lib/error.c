@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "kith.h"
 
 static char message[1024];
 
@@ -47,15 +47,6 @@ kith_error_errno(int code, const char *fmt, ...)
 	vset(code, fmt, ap, err);
 	va_end(ap);
 	return code;
-}
-
-int
-kith_error_git(int code, const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return kith_error_set(code, "%s: %s", what,
-		e && e->message ? e->message : "unknown git error");
 }
 
 int

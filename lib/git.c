@@ -15,6 +15,16 @@
 
 #include "internal.h"
 
+/* Keep libgit2's last error as ours: "what: libgit2's message". */
+int
+kith_error_git(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return kith_error_set(code, "%s: %s", what,
+		e && e->message ? e->message : "unknown git error");
+}
+
 static void
 shutdown_git(void)
 {

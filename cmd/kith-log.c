@@ -336,7 +336,9 @@ check_mentions(struct kith_repo *repo, const struct entry *e)
 	struct kith_model *model;
 	int rc;
 
-	if ((rc = kith_model_load(&model, repo)) < 0) {
+	/* Every person, and only this day: enough to resolve its mentions. */
+	if ((rc = kith_model_load_days(&model, repo, (const char *const[]){ e->rel },
+	    1)) < 0) {
 		fprintf(stderr, "kith-log: warning: cannot check the mentions:"
 			" %s\n", kith_error());
 		return;

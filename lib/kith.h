@@ -368,6 +368,13 @@ struct kith_model {
 
 /* Load every person and journal day of the repository. */
 int kith_model_load(struct kith_model **out, struct kith_repo *repo);
+/*
+ * Every person, but only the journal days named (repository-relative
+ * paths): enough to resolve the mentions of those days, much cheaper than
+ * the whole journal. Interactions and last contacts then count only them.
+ */
+int kith_model_load_days(struct kith_model **out, struct kith_repo *repo,
+	const char *const *days, size_t n);
 void kith_model_free(struct kith_model *model);
 
 /* Parse one file's text into an existing model (used by the loader and tests). */

@@ -505,8 +505,10 @@ out:
 	return rc;
 }
 
-int
-kith_model_load(struct kith_model **out, struct kith_repo *repo)
+/* Every person; every journal day, or (days != NULL) only those named. */
+static int
+load(struct kith_model **out, struct kith_repo *repo,
+	const char *const *days, size_t ndays)
 {
 	struct kith_model *m = NULL;
 	char **files = NULL;
@@ -516,8 +518,15 @@ kith_model_load(struct kith_model **out, struct kith_repo *repo)
 	if ((rc = kith_model_new(&m)) < 0 ||
 	    (rc = kith_repo_files(&files, NULL, repo)) < 0)
 		goto out;
-	for (char **f = files; *f; f++)
-		if ((rc = load_file(m, repo, *f, !strncmp(*f, "people/", 7))) < 0)
+	for (char **f = files; *f; f++) {
+		bool person = !strncmp(*f, "people/", 7);
+		if (!person && days)
+			continue;
+		if ((rc = load_file(m, repo, *f, person)) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < ndays; i++)
+		if ((rc = load_file(m, repo, days[i], false)) < 0 && rc != KITH_ENOTFOUND)
 			goto out;
 	if ((rc = kith_model_finish(m)) < 0)
 		goto out;
@@ -527,6 +536,19 @@ out:
 	kith_repo_files_free(files);
 	kith_model_free(m);
 	return rc;
+}
+
+int
+kith_model_load(struct kith_model **out, struct kith_repo *repo)
+{
+	return load(out, repo, NULL, 0);
+}
+
+int
+kith_model_load_days(struct kith_model **out, struct kith_repo *repo,
+	const char *const *days, size_t n)
+{
+	return load(out, repo, days ? days : (const char *const[]){ NULL }, n);
 }
 
 /* ---- queries ---- */

@@ -43,6 +43,7 @@ static const struct {
 	{ "check", "find the mistakes in the files" },
 	{ "mv", "rename a person, rewriting mentions" },
 	{ "merge", "fold a duplicate person into another" },
+	{ "sync", "commit, fetch, merge and push" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

@@ -101,6 +101,25 @@ out:
 	return rc;
 }
 
+int
+kith_git_signatures(git_signature **author, git_signature **committer,
+	struct kith_repo *repo)
+{
+	git_config *gitcfg = NULL;
+	int rc;
+
+	*author = *committer = NULL;
+	if (git_repository_config_snapshot(&gitcfg, repo->git) < 0)
+		gitcfg = NULL;
+	if ((rc = signature(author, repo, gitcfg, "AUTHOR")) < 0 ||
+	    (rc = signature(committer, repo, gitcfg, "COMMITTER")) < 0) {
+		git_signature_free(*author);
+		*author = NULL;
+	}
+	git_config_free(gitcfg);
+	return rc;
+}
+
 /* ---- the commit ---- */
 
 /* One path as it is in the work tree. */

@@ -22,11 +22,16 @@ int kith_error_git(int code, const char *what);
 /* Make sure libgit2 is initialised once per process. */
 void kith_git_init(void);
 
+/* The author and committer of kith's commits (lib/git.c). */
+int kith_git_signatures(git_signature **author, git_signature **committer,
+	struct kith_repo *repo);
+
 /* kith_repo_apply with flags (lib/write.c); kith init uses both. */
 enum {
 	KITH_APPLY_DOTFILES = 1 << 0, /* allow top-level .gitattributes, .gitignore */
 	KITH_APPLY_COMMIT = 1 << 1,   /* commit even when kith.autocommit is false */
 	KITH_APPLY_NOCOMMIT = 1 << 2, /* write only: commit nothing (lib/editor.c) */
+	KITH_APPLY_ANYPATH = 1 << 3,  /* allow hidden paths but .git and .kith (lib/sync.c) */
 };
 int kith_repo_apply_ext(struct kith_repo *repo,
 	const struct kith_change *changes, size_t n, const char *message,

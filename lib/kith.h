@@ -611,6 +611,103 @@ bool kith_field_single(const char *key);
 int kith_diff(struct kith_buf *out, const char *from, const char *a,
 	size_t alen, const char *to, const char *b, size_t blen);
 
+/* ---- merging person files (lib/pmerge.c) ---- */
+
+/*
+ * Merge ours and theirs, two edits of the person file base (NULL when
+ * both sides added it), field by field as kith-sync(1) says: *out gets
+ * the merged text (malloc'd, NUL-terminated, *len without the NUL) and
+ * *nconflicts how many conflicts are marked in it.
+ */
+int kith_pmerge(char **out, size_t *len, size_t *nconflicts,
+	const char *base, size_t blen, const char *ours, size_t olen,
+	const char *theirs, size_t tlen);
+/*
+ * Merge two edits of a journal day as a union: every line of both sides
+ * is kept, ours first where both changed the same place (see
+ * kith-sync(1)); *out as for kith_pmerge.
+ */
+int kith_union_merge(char **out, size_t *len, const char *base, size_t blen,
+	const char *ours, size_t olen, const char *theirs, size_t tlen);
+/* The first line (1-based) that is a "<<<<<<<" or ">>>>>>>" marker, or 0. */
+int kith_conflict_markers(const char *text, size_t len);
+
+/* ---- sync: commit, fetch, merge, push (lib/sync.c) ---- */
+
+struct kith_sync;
+
+struct kith_sync_options {
+	/* a remote's name, a URL or a path; NULL: the branch's upstream, else origin */
+	const char *remote;
+	/* change nothing: no remote added, no ref, index or file written */
+	bool dry_run;
+	/* transfer progress for a terminal (NULL: none); last ends the step */
+	void (*progress)(const char *text, bool last, void *payload);
+	void *payload;
+};
+
+/* A list of repository-relative paths. */
+struct kith_paths {
+	char **v;
+	size_t n;
+};
+void kith_paths_free(struct kith_paths *p);
+
+enum kith_sync_kind {
+	KITH_SYNC_NEW,         /* the remote has no such branch yet */
+	KITH_SYNC_UPTODATE,    /* the remote has nothing we lack */
+	KITH_SYNC_FASTFORWARD,
+	KITH_SYNC_MERGED,
+	KITH_SYNC_CONFLICTED,  /* the merge is left unfinished: see conflicts */
+};
+
+struct kith_sync_merge {
+	enum kith_sync_kind kind;
+	size_t ahead, behind;        /* commits each side has that the other lacks */
+	struct kith_paths conflicts; /* files written with conflict markers */
+	struct kith_paths kept;      /* deleted on one side, changed on the other: kept */
+};
+void kith_sync_merge_free(struct kith_sync_merge *m);
+
+/*
+ * Find the branch and the remote to sync with (see kith-sync(1));
+ * KITH_EINVALID when there is none, with what to do.
+ */
+int kith_sync_open(struct kith_sync **out, struct kith_repo *repo,
+	const struct kith_sync_options *opts);
+void kith_sync_free(struct kith_sync *s);
+/* What the branch syncs with, for messages: "origin/main". */
+const char *kith_sync_upstream(const struct kith_sync *s);
+
+/*
+ * Commit the hand edits under people/ and journal/ ("edit: N files"),
+ * or finish the merge an earlier sync left (*finished). *done gets the
+ * paths committed (dry run: to commit). While a file still has conflict
+ * markers, nothing is committed: KITH_ERROR, the files in *marked.
+ */
+int kith_sync_commit(struct kith_sync *s, struct kith_paths *done,
+	bool *finished, struct kith_paths *marked);
+
+/* Fetch the remote branch (dry run: its objects only). */
+int kith_sync_fetch(struct kith_sync *s);
+
+/*
+ * Merge what was fetched into the branch: fast-forward, or a merge
+ * commit "sync: merge REMOTE/BRANCH"; person files merge field by field
+ * (kith_pmerge), journal days as a union. Conflicts are written with
+ * markers and leave the merge unfinished (kind KITH_SYNC_CONFLICTED).
+ * Dry run: says what would happen.
+ */
+int kith_sync_merge(struct kith_sync *s, struct kith_sync_merge *out);
+
+/*
+ * Push the branch (dry run: count what would go). *pushed: commits sent;
+ * *rejected (the reason in *why, malloc'd) when the remote refused,
+ * having moved on: fetch, merge and push again.
+ */
+int kith_sync_push(struct kith_sync *s, size_t *pushed, bool *rejected,
+	char **why);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */

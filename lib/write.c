@@ -123,6 +123,17 @@ allowed_dotfile(const char *rel, unsigned flags)
 		strcmp(rel, ".gitignore") == 0);
 }
 
+/* With KITH_APPLY_ANYPATH, a hidden component other than .git or .kith. */
+static bool
+allowed_hidden(const char *s, const char *e, unsigned flags)
+{
+	size_t n = (size_t)(e - s);
+
+	return (flags & KITH_APPLY_ANYPATH) &&
+		!(n == 4 && strncmp(s, ".git", 4) == 0) &&
+		!(n == 5 && strncmp(s, ".kith", 5) == 0);
+}
+
 /* A plain relative path: no "..", no leading "/", no hidden component. */
 static int
 check_syntax(const char *rel, unsigned flags)
@@ -143,7 +154,8 @@ check_syntax(const char *rel, unsigned flags)
 		if (e - s == 2 && s[0] == '.' && s[1] == '.')
 			return kith_error_set(KITH_EINVALID, "'%s' is outside the "
 				"repository: name a file inside it", rel);
-		if (*s == '.' && !allowed_dotfile(rel, flags))
+		if (*s == '.' && !allowed_dotfile(rel, flags) &&
+		    !allowed_hidden(s, e, flags))
 			return kith_error_set(KITH_EINVALID, "refusing to write "
 				"'%s': kith writes no hidden files", rel);
 		if (!*e)

@@ -285,8 +285,7 @@ main(int argc, char **argv)
 		goto out;
 	if ((rc = kith_model_load(&m, repo)) < 0)
 		goto unlock;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = resolve(&f, m, ref)) < 0 || (rc = tick(repo, f)) < 0)
 		goto unlock;
 	printf("done: %s (%s:%d)\n", f->text, f->path, f->line);

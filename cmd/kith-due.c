@@ -325,8 +325,7 @@ main(int argc, char **argv)
 		goto out;
 	if (days >= 0)
 		ndays = (int)days;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, NULL);
 	for (size_t i = 0; i < m->npeople; i++) {
 		const struct kith_person *p = m->people[i];
 		if ((rc = reconnect(&rs, p, p->every ? p->every : every, today, today + ndays)) < 0 ||

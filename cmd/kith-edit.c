@@ -114,8 +114,7 @@ load(struct kith_repo *repo)
 
 	if ((rc = kith_model_load(&m, repo)) < 0)
 		fail(rc);
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "kith-edit: warning: %s\n", m->warnings[i]);
+	kith_model_warn(stderr, "kith-edit", m, NULL);
 	return m;
 }
 

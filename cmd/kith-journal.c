@@ -450,8 +450,7 @@ main(int argc, char **argv)
 	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_load(&m, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = resolve(&q, m)) < 0 ||
 	    (rc = select_entries(&v, &nv, m, &q, n)) < 0)
 		goto out;

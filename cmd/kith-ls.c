@@ -174,8 +174,7 @@ main(int argc, char **argv)
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_load(&m, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, NULL);
 	if (!(rows = calloc(m->npeople + 1, sizeof *rows))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;

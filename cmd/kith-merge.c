@@ -57,9 +57,7 @@ merge(struct kith_repo *repo, const char *keep_q, const char *drop_q,
 
 	if ((rc = kith_model_load(&m, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s: mentions there are not "
-			"rewritten\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, "mentions there are not rewritten");
 	if ((rc = find(&keep, m, keep_q)) < 0 ||
 	    (rc = find(&drop, m, drop_q)) < 0 ||
 	    (rc = kith_rewrite_merge(&rw, repo, m, keep, drop)) < 0)

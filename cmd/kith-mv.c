@@ -88,9 +88,7 @@ mv(struct kith_repo *repo, const char *old, const char *slug,
 
 	if ((rc = kith_model_load(&m, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s: mentions there are not "
-			"rewritten\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, "mentions there are not rewritten");
 	if ((rc = find(&p, m, old)) < 0 ||
 	    (rc = kith_rewrite_mv(&rw, repo, m, p, slug, name)) < 0)
 		goto out;

@@ -230,8 +230,7 @@ main(int argc, char **argv)
 	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_load(&m, repo)) < 0)
 		goto out;
-	for (size_t i = 0; i < m->nwarnings; i++)
-		fprintf(stderr, "%s: warning: %s\n", argv0, m->warnings[i]);
+	kith_model_warn(stderr, argv0, m, NULL);
 	if ((person && (rc = find_person(&p, m, person)) < 0) ||
 	    (rc = collect(&rows, &n, m, all, p)) < 0)
 		goto out;

@@ -726,6 +726,13 @@ struct json_t *kith_json_person(const struct kith_person *p);
 int kith_json_print_array(FILE *f, struct json_t *array);
 int kith_json_print(FILE *f, struct json_t *value);
 
+/*
+ * The loader's warnings (files it skipped) on f, one line each:
+ * "prog: warning: MESSAGE", then ": suffix" when suffix is not NULL.
+ */
+void kith_model_warn(FILE *f, const char *prog, const struct kith_model *m,
+	const char *suffix);
+
 /* Flush stdout and report whether every write succeeded (0 or KITH_ERROR). */
 int kith_stdout_close(void);
 

@@ -108,6 +108,15 @@ kith_json_print_array(FILE *f, json_t *array)
 	return 0;
 }
 
+void
+kith_model_warn(FILE *f, const char *prog, const struct kith_model *m,
+	const char *suffix)
+{
+	for (size_t i = 0; i < m->nwarnings; i++)
+		fprintf(f, "%s: warning: %s%s%s\n", prog, m->warnings[i],
+			suffix ? ": " : "", suffix ? suffix : "");
+}
+
 int
 kith_stdout_close(void)
 {

@@ -283,7 +283,8 @@ main(int argc, char **argv)
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_repo_lock(repo)) < 0)
 		goto out;
-	if ((rc = kith_model_load(&m, repo)) < 0)
+	if ((rc = kith_model_query(&m, repo, &(struct kith_query){
+	    .flags = KITH_Q_FOLLOWUPS })) < 0)
 		goto unlock;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = resolve(&f, m, ref)) < 0 || (rc = tick(repo, f)) < 0)

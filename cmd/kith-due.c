@@ -106,7 +106,7 @@ reconnect(struct rows *rs, const struct kith_person *p, const char *every,
 		r.line = r.line ? r.line : (p->name_line ? p->name_line : 1);
 		r.text = format("every %s, no interaction yet", every);
 	} else {
-		const struct kith_entry *e = p->interactions[0];
+		const struct kith_entry *e = p->latest;
 		r.date = kith_cadence_add(p->last, &c);
 		r.path = e->path;
 		r.line = e->line;
@@ -321,7 +321,8 @@ main(int argc, char **argv)
 	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_repo_config_int(&ndays, repo, "kith.dueDays", 7)) < 0 ||
 	    (rc = kith_repo_config_string(&every, repo, "kith.every", NULL)) < 0 ||
-	    (rc = kith_model_load(&m, repo)) < 0)
+	    (rc = kith_model_query(&m, repo, &(struct kith_query){
+	    .flags = KITH_Q_OPEN })) < 0)
 		goto out;
 	if (days >= 0)
 		ndays = (int)days;

@@ -112,7 +112,7 @@ load(struct kith_repo *repo)
 	struct kith_model *m;
 	int rc;
 
-	if ((rc = kith_model_load(&m, repo)) < 0)
+	if ((rc = kith_model_query(&m, repo, &(struct kith_query){ 0 })) < 0)
 		fail(rc);
 	kith_model_warn(stderr, "kith-edit", m, NULL);
 	return m;

@@ -75,7 +75,7 @@ person_path(struct kith_repo *repo, const char *arg)
 	char *path = NULL;
 	int rc;
 
-	if ((rc = kith_model_load(&m, repo)) < 0)
+	if ((rc = kith_model_query(&m, repo, &(struct kith_query){ 0 })) < 0)
 		fail(rc);
 	rc = kith_model_find_person(&p, m, arg);
 	if (rc == 0)

@@ -447,8 +447,23 @@ main(int argc, char **argv)
 		usage(stderr, 2);
 	if ((rc = dates(&q)) < 0 ||
 	    (pattern && (rc = compile(&q, pattern, icase)) < 0) ||
-	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
-	    (rc = kith_model_load(&m, repo)) < 0)
+	    (rc = kith_repo_open(&repo, NULL)) < 0)
+		goto out;
+	/* Any one of the conditions that must all hold picks enough entries. */
+	struct kith_query kq = { .flags = KITH_Q_TEXT };
+	if (q.ndates) {
+		kq.flags |= KITH_Q_DATES;
+		kq.since = q.since;
+		kq.until = q.until;
+	} else if (q.npeople + q.ntags) {
+		kq.people = q.pnames;
+		kq.npeople = q.npeople;
+		kq.tags = (const char *const *)q.tags;
+		kq.ntags = q.ntags;
+	} else {
+		kq.flags |= KITH_Q_ALL;
+	}
+	if ((rc = kith_model_query(&m, repo, &kq)) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = resolve(&q, m)) < 0 ||

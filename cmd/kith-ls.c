@@ -30,7 +30,7 @@ fail(int rc)
 
 struct row {
 	struct kith_person *p;
-	char *key; /* folded name */
+	const char *key; /* folded name */
 };
 
 static bool by_last;
@@ -101,7 +101,7 @@ print_tsv(struct row *rows, size_t n, bool header)
 		putchar('\t');
 		kith_tsv_list(stdout, p->tags, p->ntags);
 		printf("\t%s\t%zu\t", p->last == KITH_NODATE ? "" :
-			kith_date_format(buf, p->last), p->ninteractions);
+			kith_date_format(buf, p->last), p->count);
 		kith_tsv_cell(stdout, p->every ? p->every : "");
 		putchar('\n');
 	}
@@ -172,7 +172,7 @@ main(int argc, char **argv)
 	if (optind != argc || (json && tsv))
 		usage(stderr, 2);
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
-	    (rc = kith_model_load(&m, repo)) < 0)
+	    (rc = kith_model_query(&m, repo, &(struct kith_query){ 0 })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if (!(rows = calloc(m->npeople + 1, sizeof *rows))) {
@@ -184,9 +184,7 @@ main(int argc, char **argv)
 		if (!has_any_tag(p, tags, ntags))
 			continue;
 		rows[n].p = p;
-		if ((rc = kith_fold(&rows[n].key, p->name, strlen(p->name))) < 0)
-			goto out;
-		n++;
+		rows[n++].key = p->fold;
 	}
 	kith_sort(rows, n, sizeof *rows, cmp_row);
 	if (json)
@@ -198,8 +196,6 @@ main(int argc, char **argv)
 	if (rc >= 0)
 		rc = kith_stdout_close();
 out:
-	for (size_t i = 0; rows && i < n; i++)
-		free(rows[i].key);
 	free(rows);
 	for (size_t i = 0; i < ntags; i++)
 		free(tags[i]);

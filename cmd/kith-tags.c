@@ -61,7 +61,7 @@ cmp_row(const void *a, const void *b)
 
 /* Every occurrence once, with its side; merged by tag afterwards. */
 static int
-add(struct table *t, const char *tag, bool person)
+add(struct table *t, const char *tag, size_t people, size_t entries)
 {
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
@@ -71,26 +71,26 @@ add(struct table *t, const char *tag, bool person)
 		t->v = v;
 		t->cap = cap;
 	}
-	t->v[t->n++] = (struct row){ tag, person, !person };
+	t->v[t->n++] = (struct row){ tag, people, entries };
 	return 0;
 }
 
 static int
-collect(struct table *t, const struct kith_model *m)
+collect(struct table *t, struct kith_model *m)
 {
-	size_t k = 0;
+	const struct kith_tag_count *tc;
+	size_t k = 0, ntc;
 	int rc;
 
 	for (size_t i = 0; i < m->npeople; i++)
 		for (size_t j = 0; j < m->people[i]->ntags; j++)
-			if ((rc = add(t, m->people[i]->tags[j], true)) < 0)
+			if ((rc = add(t, m->people[i]->tags[j], 1, 0)) < 0)
 				return rc;
-	for (size_t i = 0; i < m->nentries; i++) {
-		const struct kith_entry *e = m->entries[i];
-		for (size_t j = 0; e->kind == KITH_ENTRY_JOURNAL && j < e->ntags; j++)
-			if ((rc = add(t, e->tags[j], false)) < 0)
-				return rc;
-	}
+	if ((rc = kith_model_entry_tags(&tc, &ntc, m)) < 0)
+		return rc;
+	for (size_t i = 0; i < ntc; i++)
+		if ((rc = add(t, tc[i].tag, 0, tc[i].n)) < 0)
+			return rc;
 	kith_sort(t->v, t->n, sizeof *t->v, cmp_tag);
 	for (size_t i = 0; i < t->n; i++) {
 		if (k && !strcmp(t->v[k - 1].tag, t->v[i].tag)) {
@@ -225,7 +225,8 @@ main(int argc, char **argv)
 		usage(stderr, 2);
 	side = people ? PEOPLE : entries ? ENTRIES : BOTH;
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
-	    (rc = kith_model_load(&m, repo)) < 0)
+	    (rc = kith_model_query(&m, repo, &(struct kith_query){
+	    .flags = KITH_Q_TAG_COUNTS })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = collect(&t, m)) < 0)

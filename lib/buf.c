@@ -215,6 +215,12 @@ kith_arena_free(struct kith_arena *a)
 int
 kith_file_read(char **out, size_t *len, const char *path)
 {
+	return kith_file_read_st(out, len, path, NULL);
+}
+
+int
+kith_file_read_st(char **out, size_t *len, const char *path, struct stat *stp)
+{
 	struct stat st;
 	char *p = NULL;
 	size_t cap, n = 0;
@@ -228,6 +234,8 @@ kith_file_read(char **out, size_t *len, const char *path)
 		close(fd);
 		return kith_error_errno(KITH_ERROR, "cannot stat '%s'", path);
 	}
+	if (stp)
+		*stp = st;
 	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	for (;;) {
 		if (!p || n + 1 >= cap) {

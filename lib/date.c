@@ -194,8 +194,23 @@ kith_date_format(char *buf, kith_date d)
 	int y, m, dd;
 
 	kith_date_to_ymd(d, &y, &m, &dd);
-	if (snprintf(buf, 11, "%04d-%02d-%02d", y, m, dd) < 0)
-		buf[0] = '\0';
+	if (y < 0 || y > 9999) {
+		if (snprintf(buf, 11, "%04d-%02d-%02d", y, m, dd) < 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	/* the common case by hand: printf is most of kith ls's output time */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + dd / 10);
+	buf[9] = (char)('0' + dd % 10);
+	buf[10] = '\0';
 	return buf;
 }
 

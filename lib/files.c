@@ -1,25 +1,30 @@
 /*
  * files.c - the files of a repository that kith reads: the .md files in
- * people/ and in journal/YYYY/, the same set the model loader parses, for
- * commands that look at the text itself (kith grep) rather than at the
- * model.
+ * people/ and in journal/YYYY/, the same set the model loader parses.
  *
  * Regular files only: symlinks, hidden names and anything not ending in
  * ".md" are left out, as are year directories that are not four digits.
+ *
+ * The walk stats every file (fstatat(2) relative to its directory, on two
+ * threads when there are many), since an edit in place shows in nothing
+ * else. It reads a directory only when it changed: given the directories
+ * as an earlier walk found them, one whose inode, mtime and ctime are the
+ * same (and that was not racy then) still holds the same names, since
+ * adding, removing or renaming an entry changes a directory's times.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+/* Walks of more files than this use a second thread. */
+#define THREAD_MIN 2000
 
 static bool
 ends_md(const char *name)
@@ -35,51 +40,367 @@ is_year(const char *s)
 	return strlen(s) == 4 && strspn(s, "0123456789") == 4;
 }
 
-/* Push "rel/name" for each entry of rel that passes: .md files or years. */
 static int
-scan(struct kith_ptrvec *out, struct kith_repo *repo, const char *rel,
-	bool years)
+cmp_str(const void *a, const void *b)
 {
-	struct kith_buf abs = KITH_BUF_INIT, path = KITH_BUF_INIT;
-	struct dirent *de;
-	DIR *d = NULL;
-	int rc;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	if ((rc = kith_repo_path(&abs, repo, rel)) < 0)
-		goto out;
-	if (!(d = opendir(abs.ptr))) {
-		rc = errno == ENOENT || errno == ENOTDIR ? 0 : kith_error_errno(
-			KITH_ERROR, "cannot read directory '%s'", rel);
-		goto out;
+static int64_t
+ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+/* One directory to walk, and what the walk found in it. */
+struct item {
+	const char *path;                 /* "people", "journal/2026" */
+	const struct kith_walk_dir *prev; /* as last time, or NULL */
+	bool years;                       /* journal/: list year directories */
+	int rootfd;
+	/* results: */
+	struct kith_walk_dir dir;
+	struct kith_buf names;            /* the names, NUL-separated */
+	struct kith_file_stat *files;
+	size_t nfiles;
+	int rc;
+	char msg[256];
+};
+
+static bool
+same_dir(const struct kith_walk_dir *p, const struct stat *st)
+{
+	return p && !p->racy && p->ino == (uint64_t)st->st_ino &&
+		p->mtime == ns(&st->st_mtim) && p->ctime == ns(&st->st_ctim);
+}
+
+/* Read a directory's names that pass (sorted), into it->names. */
+static int
+read_names(struct item *it, int fd, const char ***out, size_t *n)
+{
+	struct kith_ptrvec v = { 0 };
+	struct dirent *de;
+	DIR *d;
+	int dfd = dup(fd);
+
+	*out = NULL;
+	*n = 0;
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
 	}
 	while ((de = readdir(d))) {
-		struct stat st;
-		char *p;
-
 		if (de->d_name[0] == '.' ||
-		    !(years ? is_year(de->d_name) : ends_md(de->d_name)))
+		    !(it->years ? is_year(de->d_name) : ends_md(de->d_name)))
 			continue;
-		kith_buf_clear(&path);
-		if ((rc = kith_buf_printf(&path, "%s/%s", abs.ptr, de->d_name)) < 0)
+		char *s = strdup(de->d_name);
+		if (!s || kith_ptrvec_push(&v, s) < 0) {
+			free(s);
+			closedir(d);
+			for (size_t i = 0; i < v.n; i++)
+				free(v.v[i]);
+			kith_ptrvec_free(&v);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	closedir(d);
+	kith_sort(v.v, v.n, sizeof *v.v, cmp_str);
+	*out = (const char **)v.v;
+	*n = v.n;
+	return 0;
+}
+
+static void
+walk_item(struct item *it)
+{
+	const char **names = NULL;
+	size_t nnames = 0;
+	bool own = false;
+	struct stat st;
+	int fd;
+
+	it->dir.path = it->path;
+	fd = openat(it->rootfd, it->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+		O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
+			it->rc = KITH_ERROR;
+			snprintf(it->msg, sizeof it->msg,
+				"cannot read directory '%s': %s", it->path, strerror(errno));
+		}
+		return;
+	}
+	if (fstat(fd, &st) < 0) {
+		it->rc = KITH_ERROR;
+		snprintf(it->msg, sizeof it->msg, "cannot stat '%s': %s",
+			it->path, strerror(errno));
+		goto out;
+	}
+	it->dir.mtime = ns(&st.st_mtim);
+	it->dir.ctime = ns(&st.st_ctim);
+	it->dir.ino = (uint64_t)st.st_ino;
+	if (same_dir(it->prev, &st)) {
+		names = (const char **)it->prev->names;
+		nnames = it->prev->nnames;
+	} else {
+		if (read_names(it, fd, &names, &nnames) < 0) {
+			it->rc = KITH_ERROR;
+			snprintf(it->msg, sizeof it->msg,
+				"cannot read directory '%s': %s", it->path, strerror(errno));
 			goto out;
-		if (lstat(path.ptr, &st) < 0 ||
-		    !(years ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+		}
+		own = true;
+	}
+	if (!(it->files = calloc(nnames + 1, sizeof *it->files))) {
+		it->rc = KITH_ERROR;
+		snprintf(it->msg, sizeof it->msg, "out of memory");
+		goto out;
+	}
+	/* offsets into it->names first; pointers once it stops growing */
+	size_t *offs = calloc(nnames + 1, sizeof *offs);
+	size_t plen = strlen(it->path);
+	if (!offs) {
+		it->rc = KITH_ERROR;
+		snprintf(it->msg, sizeof it->msg, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		struct stat fs;
+		if (fstatat(fd, names[i], &fs, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !(it->years ? S_ISDIR(fs.st_mode) : S_ISREG(fs.st_mode)))
 			continue;
-		kith_buf_clear(&path);
-		if ((rc = kith_buf_printf(&path, "%s/%s", rel, de->d_name)) < 0)
-			goto out;
-		if (!(p = strdup(path.ptr)) || kith_ptrvec_push(out, p) < 0) {
-			free(p);
-			rc = kith_error_set(KITH_ERROR, "out of memory");
+		struct kith_file_stat *f = &it->files[it->nfiles++];
+		offs[it->nfiles - 1] = it->names.len;
+		if (kith_buf_put(&it->names, it->path, plen) < 0 ||
+		    kith_buf_put(&it->names, "/", 1) < 0 ||
+		    kith_buf_put(&it->names, names[i], strlen(names[i]) + 1) < 0) {
+			it->rc = KITH_ERROR;
+			snprintf(it->msg, sizeof it->msg, "out of memory");
+			break;
+		}
+		f->size = (int64_t)fs.st_size;
+		f->mtime = ns(&fs.st_mtim);
+		f->ctime = ns(&fs.st_ctim);
+		f->ino = (uint64_t)fs.st_ino;
+	}
+	for (size_t i = 0; it->rc == 0 && i < it->nfiles; i++)
+		it->files[i].path = it->names.ptr + offs[i];
+	free(offs);
+out:
+	if (own) {
+		for (size_t i = 0; i < nnames; i++)
+			free((char *)names[i]);
+		free(names);
+	}
+	close(fd);
+}
+
+struct pool {
+	struct item *items;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			return NULL;
+		walk_item(&p->items[i]);
+	}
+}
+
+static const struct kith_walk_dir *
+find_prev(const struct kith_walk_dir *prev, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(prev[mid].path, path);
+		if (!c)
+			return &prev[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void
+kith_walk_free(struct kith_walk *w)
+{
+	if (!w)
+		return;
+	free(w->files);
+	for (size_t i = 0; i < w->ndirs; i++)
+		free(w->dirs[i].names);
+	free(w->dirs);
+	kith_arena_free(w->arena);
+	memset(w, 0, sizeof *w);
+}
+
+static void
+item_free(struct item *it)
+{
+	kith_buf_free(&it->names);
+	free(it->files);
+}
+
+/* The names of it's files, for the next walk: borrowed from paths in the arena. */
+static int
+dir_names(struct kith_walk_dir *d, const struct kith_file_stat *files, size_t n)
+{
+	size_t plen = strlen(d->path) + 1;
+
+	if (!(d->names = malloc((n + 1) * sizeof *d->names)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		d->names[i] = files[i].path + plen;
+	d->nnames = n;
+	return 0;
+}
+
+int
+kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
+	const struct kith_walk_dir *prev, size_t nprev, bool people_only)
+{
+	struct item top[2] = { 0 }, *items = NULL;
+	size_t nitems = 0, nfiles = 0, k = 0;
+	struct kith_arena *a = NULL;
+	int rootfd = -1, rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = kith_arena_new(&a)) < 0)
+		return rc;
+	if ((rootfd = open(kith_repo_root(repo), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rc = kith_error_errno(KITH_ERROR, "cannot open '%s'", kith_repo_root(repo));
+		goto out;
+	}
+	/* journal/: its years (read as a directory of directories). */
+	top[0] = (struct item){ .path = "journal", .years = true, .rootfd = rootfd,
+		.prev = find_prev(prev, nprev, "journal") };
+	if (!people_only) {
+		walk_item(&top[0]);
+		if ((rc = top[0].rc) < 0) {
+			kith_error_set(rc, "%s", top[0].msg);
 			goto out;
 		}
 	}
-	rc = 0;
+	nitems = top[0].nfiles + 1;
+	if (!(items = calloc(nitems, sizeof *items))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < top[0].nfiles; i++) {
+		const char *p = kith_arena_strdup(a, top[0].files[i].path);
+		if (!p) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		items[i] = (struct item){ .path = p, .rootfd = rootfd,
+			.prev = find_prev(prev, nprev, p) };
+	}
+	items[nitems - 1] = (struct item){ .path = "people", .rootfd = rootfd,
+		.prev = find_prev(prev, nprev, "people") };
+	/* Two threads for a big walk: the people first, then the years. */
+	size_t expect = 0;
+	for (size_t i = 0; i < nprev; i++)
+		expect += prev[i].nnames;
+	if (expect >= THREAD_MIN && nitems > 1) {
+		struct pool p = { NULL, nitems, 0, PTHREAD_MUTEX_INITIALIZER };
+		pthread_t t;
+		/* biggest first: people, then the years in order */
+		struct item *v = calloc(nitems, sizeof *v);
+		if (!v) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		v[0] = items[nitems - 1];
+		memcpy(v + 1, items, (nitems - 1) * sizeof *v);
+		p.items = v;
+		bool threaded = pthread_create(&t, NULL, worker, &p) == 0;
+		worker(&p);
+		if (threaded)
+			pthread_join(t, NULL);
+		items[nitems - 1] = v[0];
+		memcpy(items, v + 1, (nitems - 1) * sizeof *v);
+		free(v);
+	} else {
+		for (size_t i = 0; i < nitems; i++)
+			walk_item(&items[i]);
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		if (items[i].rc < 0) {
+			rc = kith_error_set(items[i].rc, "%s", items[i].msg);
+			goto out;
+		}
+		nfiles += items[i].nfiles;
+	}
+	/* Copy out: paths into one arena, files in path order (items are). */
+	out->files = malloc((nfiles + 1) * sizeof *out->files);
+	out->dirs = calloc(nitems + 1, sizeof *out->dirs);
+	if (!out->files || !out->dirs) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	if (!people_only) {
+		struct kith_walk_dir *d = &out->dirs[out->ndirs++];
+		*d = top[0].dir;
+		/* the years' names */
+		if (!(d->names = malloc((nitems + 1) * sizeof *d->names))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i + 1 < nitems; i++)
+			d->names[i] = items[i].path + 8; /* after "journal/" */
+		d->nnames = nitems - 1;
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		struct item *it = &items[i];
+		size_t from = k;
+		char *buf = NULL;
+		if (it->names.len && !(buf = kith_arena_alloc(a, it->names.len))) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		if (buf)
+			memcpy(buf, it->names.ptr, it->names.len);
+		for (size_t j = 0; j < it->nfiles; j++) {
+			out->files[k] = it->files[j];
+			out->files[k++].path = buf + (it->files[j].path - it->names.ptr);
+		}
+		if (!it->dir.path)
+			continue;
+		struct kith_walk_dir *d = &out->dirs[out->ndirs++];
+		*d = it->dir;
+		if ((rc = dir_names(d, out->files + from, k - from)) < 0)
+			goto out;
+	}
+	/* journal, journal/YYYY..., people: already sorted by path */
+	out->nfiles = k;
+	out->arena = a;
+	a = NULL;
 out:
-	if (d)
-		closedir(d);
-	kith_buf_free(&abs);
-	kith_buf_free(&path);
+	for (size_t i = 0; items && i < nitems; i++)
+		item_free(&items[i]);
+	free(items);
+	item_free(&top[0]);
+	if (rootfd >= 0)
+		close(rootfd);
+	kith_arena_free(a);
+	if (rc < 0)
+		kith_walk_free(out);
 	return rc;
 }
 
@@ -96,33 +417,28 @@ kith_repo_files_free(char **files)
 int
 kith_repo_files(char ***out, size_t *n, struct kith_repo *repo)
 {
-	struct kith_ptrvec files = { 0 }, years = { 0 };
+	struct kith_walk w;
+	char **files;
 	int rc;
 
 	*out = NULL;
 	if (n)
 		*n = 0;
-	if ((rc = scan(&files, repo, "people", false)) < 0 ||
-	    (rc = scan(&years, repo, "journal", true)) < 0)
-		goto out;
-	for (size_t i = 0; i < years.n; i++)
-		if ((rc = scan(&files, repo, years.v[i], false)) < 0)
-			goto out;
-	/* NULL-terminate: push one more, the terminator. */
-	if ((rc = kith_ptrvec_push(&files, NULL)) < 0)
-		goto out;
-	kith_sort(files.v, files.n - 1, sizeof *files.v, cmp_str);
-	*out = (char **)files.v;
+	if ((rc = kith_repo_walk(&w, repo, NULL, 0, false)) < 0)
+		return rc;
+	if (!(files = calloc(w.nfiles + 1, sizeof *files))) {
+		kith_walk_free(&w);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	for (size_t i = 0; i < w.nfiles; i++)
+		if (!(files[i] = strdup(w.files[i].path))) {
+			kith_repo_files_free(files);
+			kith_walk_free(&w);
+			return kith_error_set(KITH_ERROR, "out of memory");
+		}
+	*out = files;
 	if (n)
-		*n = files.n - 1;
-	files.v = NULL;
-	files.n = 0;
-out:
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	kith_ptrvec_free(&files);
-	for (size_t i = 0; i < years.n; i++)
-		free(years.v[i]);
-	kith_ptrvec_free(&years);
-	return rc;
+		*n = w.nfiles;
+	kith_walk_free(&w);
+	return 0;
 }

@@ -119,4 +119,192 @@ struct kith_demo_file {
 int kith_demo_files(struct kith_demo_file **out, size_t *n, kith_date today);
 void kith_demo_files_free(struct kith_demo_file *files, size_t n);
 
+/* ---- the derived index (files.c, chunk.c, index.c) ---- */
+
+/* A file the loader reads, with what says whether it changed. */
+struct kith_file_stat {
+	char *path;           /* repository-relative */
+	int64_t size, mtime, ctime; /* mtime and ctime in nanoseconds */
+	uint64_t ino;
+};
+/* A directory as a walk found it, and the names in it that passed. */
+struct kith_walk_dir {
+	const char *path;   /* "journal", "journal/2026", "people" */
+	int64_t mtime, ctime;
+	uint64_t ino;
+	bool racy;          /* recorded too soon after a change: read it again */
+	const char **names; /* sorted: file names (years for "journal") */
+	size_t nnames;
+};
+struct kith_walk {
+	struct kith_file_stat *files; /* sorted by path */
+	size_t nfiles;
+	struct kith_walk_dir *dirs;   /* sorted by path */
+	size_t ndirs;
+	struct kith_arena *arena;
+};
+/*
+ * Stat every file the loader reads; prev (sorted by path, may be NULL):
+ * the directories as an earlier walk found them, to read only those that
+ * changed. people_only: people/ only.
+ */
+int kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
+	const struct kith_walk_dir *prev, size_t nprev, bool people_only);
+void kith_walk_free(struct kith_walk *w);
+
+/* The model's private part while files are added (model.c). */
+struct kith_model_key {
+	const char *key; /* folded */
+	struct kith_person *person;
+};
+struct kith_model_build {
+	struct kith_ptrvec people, entries, mentions, followups, warnings;
+	struct kith_model_key *names, *aliases;
+	size_t nnames, naliases;
+	/* a partial model (lib/index.c): the people's totals */
+	struct kith_tag_count *tag_counts;
+	size_t ntag_counts;
+	bool has_tag_counts;
+	bool keys_ready;          /* people sorted, names and aliases built */
+	struct kith_ptrvec blobs; /* bytes the model's strings point into */
+};
+
+/* What one file's parse made: a person file whole, or one journal entry. */
+struct kith_chunk {
+	struct kith_person *person;
+	struct kith_entry **entries;
+	size_t nentries;
+	struct kith_followup **followups;
+	size_t nfollowups;
+	struct kith_mention **mentions;
+	size_t nmentions;
+};
+/* Varints and strings, as lib/chunk.c writes them. */
+int kith_put_uv(struct kith_buf *b, uint64_t v);
+int kith_put_sv(struct kith_buf *b, int64_t v);
+int kith_put_str(struct kith_buf *b, const char *s); /* NULL too */
+struct kith_dec {
+	const unsigned char *p, *end;
+	struct kith_arena *a; /* for arrays */
+	bool bad;             /* damaged: every get after returns 0 or "" */
+};
+static inline uint64_t
+kith_get_uv(struct kith_dec *r)
+{
+	uint64_t v = 0;
+
+	if (r->p < r->end && !(*r->p & 0x80))
+		return *r->p++;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (r->p == r->end) {
+			r->bad = true;
+			return 0;
+		}
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static inline int64_t
+kith_get_sv(struct kith_dec *r)
+{
+	uint64_t v = kith_get_uv(r);
+
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* 0..INT32_MAX */
+static inline int
+kith_get_int(struct kith_dec *r)
+{
+	uint64_t v = kith_get_uv(r);
+
+	if (v > INT32_MAX)
+		r->bad = true;
+	return (int)v;
+}
+
+/* A count of things each at least min bytes long: at most what is left. */
+static inline size_t
+kith_get_count(struct kith_dec *r, size_t min)
+{
+	uint64_t v = kith_get_uv(r);
+
+	if (v > (uint64_t)(r->end - r->p) / (min ? min : 1)) {
+		r->bad = true;
+		return 0;
+	}
+	return (size_t)v;
+}
+
+/* A string: into the bytes, or NULL. */
+static inline const char *
+kith_get_str(struct kith_dec *r)
+{
+	uint64_t n = kith_get_uv(r);
+	const char *s;
+
+	if (r->bad || !n)
+		return NULL;
+	if (n > (uint64_t)(r->end - r->p) || r->p[n - 1] != '\0') {
+		r->bad = true;
+		return NULL;
+	}
+	s = (const char *)r->p;
+	r->p += n;
+	return s;
+}
+
+/* A string that must be there ("" when the bytes are damaged). */
+static inline const char *
+kith_get_sstr(struct kith_dec *r)
+{
+	const char *s = kith_get_str(r);
+
+	if (!s)
+		r->bad = true;
+	return s ? s : "";
+}
+
+/* Append c as bytes to b (a journal entry's text is left out). */
+int kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c);
+/*
+ * Add the objects of a chunk read from data to m; *out (if non-NULL)
+ * lists them. Strings point into data: it must outlive m.
+ */
+int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
+	size_t len, struct kith_chunk *out);
+
+/*
+ * Load m from the index under .kith/, brought up to date first: the
+ * model kith_model_query describes, finished. 1 when there is no usable
+ * index (the caller parses the files instead); *notice a message for the
+ * user when the index had to be rebuilt (static).
+ */
+int kith_index_query(struct kith_model **out, struct kith_repo *repo,
+	const struct kith_query *q, const char **notice);
+
+/* kith_file_read, with the file's fstat(2) taken before reading it. */
+struct stat;
+int kith_file_read_st(char **out, size_t *len, const char *path,
+	struct stat *st);
+/*
+ * Parse one file of the repository into m (model.c); bad input is a
+ * warning. st (if non-NULL) gets its stat from before it was read.
+ */
+int kith_model_load_file(struct kith_model *m, struct kith_repo *repo,
+	const char *rel, bool person, struct stat *st);
+/*
+ * kith_model_finish when the mentions before from (and their follow-ups)
+ * are resolved already, and, with keys_ready, the people sorted and the
+ * keys built: the index's people come so.
+ */
+int kith_model_finish_rest(struct kith_model *m, size_t from);
+/* Sort m's people and build the name keys, as kith_model_finish does first. */
+int kith_model_prepare(struct kith_model *m);
+
 #endif

@@ -345,10 +345,15 @@ struct kith_person {
 	const char **tags; /* every tag in the file, sorted, unique */
 	size_t ntags;
 	const char *every; /* cadence as written, or NULL (kith.every applies) */
+	const char *fold;  /* the name case- and accent-folded (kith_fold), for sorting */
 	/* derived from the whole model: */
-	struct kith_entry **interactions; /* newest first */
+	struct kith_entry **interactions; /* newest first, of the loaded entries */
 	size_t ninteractions;
+	size_t count;   /* interactions in the whole repository */
 	kith_date last; /* KITH_NODATE if no interaction */
+	const struct kith_entry *latest; /* the newest interaction, or NULL
+	                                  * (in a partial model maybe a stub:
+	                                  * date, time, title, path, line) */
 };
 
 struct kith_model {
@@ -362,6 +367,7 @@ struct kith_model {
 	size_t nfollowups;
 	const char **warnings; /* files skipped, as "path: problem" */
 	size_t nwarnings;
+	bool partial; /* journal entries no selector picked are left out */
 	struct kith_arena *arena;
 	struct kith_model_build *build; /* lib/'s own */
 };
@@ -376,6 +382,45 @@ int kith_model_load(struct kith_model **out, struct kith_repo *repo);
 int kith_model_load_days(struct kith_model **out, struct kith_repo *repo,
 	const char *const *days, size_t n);
 void kith_model_free(struct kith_model *model);
+
+/*
+ * What a command looks at, so that the loader can leave the rest out.
+ * The model always has every person (fields, notes, and each one's count,
+ * last and latest over the whole repository) and the journal entries any
+ * selector picks (with their mentions and follow-ups); the command still
+ * filters them itself. The loader takes them from the derived index
+ * under .kith/ (kith-index(7)), brought up to date by a stat walk, or,
+ * with $KITH_NO_INDEX set, from parsing every file: the same answers.
+ */
+enum {
+	KITH_Q_ALL = 1 << 0,       /* every journal entry */
+	KITH_Q_TEXT = 1 << 1,      /* with text (else a journal entry's is NULL) */
+	KITH_Q_DATES = 1 << 2,     /* entries dated since..until */
+	KITH_Q_OPEN = 1 << 3,      /* entries with an open follow-up */
+	KITH_Q_FOLLOWUPS = 1 << 4, /* entries with any follow-up */
+	KITH_Q_TAG_COUNTS = 1 << 5, /* kith_model_entry_tags */
+};
+struct kith_query {
+	unsigned flags;
+	kith_date since, until;    /* KITH_Q_DATES, inclusive */
+	const char *const *people; /* entries about them (as users name them) */
+	size_t npeople;
+	const char *const *tags;   /* entries tagged so (as kith_tag_norm gives) */
+	size_t ntags;
+	const char *const *days;   /* journal files parsed afresh, whatever the index has */
+	size_t ndays;
+};
+int kith_model_query(struct kith_model **out, struct kith_repo *repo,
+	const struct kith_query *q);
+
+/* How many journal entries carry each tag (with KITH_Q_TAG_COUNTS). */
+struct kith_tag_count {
+	const char *tag;
+	size_t n;
+};
+/* Sorted by tag; borrowed from the model. */
+int kith_model_entry_tags(const struct kith_tag_count **out, size_t *n,
+	struct kith_model *model);
 
 /* Parse one file's text into an existing model (used by the loader and tests). */
 int kith_model_add_person(struct kith_model *model, const char *path,

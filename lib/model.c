@@ -15,16 +15,7 @@
 
 #include "internal.h"
 
-struct key {
-	const char *key; /* folded */
-	struct kith_person *person;
-};
 
-struct kith_model_build {
-	struct kith_ptrvec people, entries, mentions, followups, warnings;
-	struct key *names, *aliases;
-	size_t nnames, naliases;
-};
 
 /* ---- building ---- */
 
@@ -56,8 +47,12 @@ kith_model_free(struct kith_model *m)
 		kith_ptrvec_free(&m->build->mentions);
 		kith_ptrvec_free(&m->build->followups);
 		kith_ptrvec_free(&m->build->warnings);
+		for (size_t i = 0; i < m->build->blobs.n; i++)
+			free(m->build->blobs.v[i]);
+		kith_ptrvec_free(&m->build->blobs);
 		free(m->build->names);
 		free(m->build->aliases);
+		free(m->build->tag_counts);
 		free(m->build);
 	}
 	kith_arena_free(m->arena);
@@ -145,7 +140,7 @@ fold(struct kith_arena *a, const char *s, size_t n)
 static int
 cmp_key(const void *a, const void *b)
 {
-	const struct key *x = a, *y = b;
+	const struct kith_model_key *x = a, *y = b;
 	int c = strcmp(x->key, y->key);
 
 	if (c)
@@ -163,8 +158,8 @@ cmp_person(const void *a, const void *b)
 }
 
 /* The people whose key equals k: *n of them from the returned one on. */
-static const struct key *
-key_range(const struct key *keys, size_t nkeys, const char *k, size_t *n)
+static const struct kith_model_key *
+key_range(const struct kith_model_key *keys, size_t nkeys, const char *k, size_t *n)
 {
 	size_t lo = 0, hi = nkeys;
 
@@ -201,7 +196,7 @@ by_slug(struct kith_model *m, const char *slug)
 
 /* Distinct people in a key range (a person with two equal aliases once). */
 static size_t
-distinct(const struct key *k, size_t n)
+distinct(const struct kith_model_key *k, size_t n)
 {
 	size_t d = 0;
 
@@ -217,7 +212,7 @@ kith_model_resolve(struct kith_person **out, struct kith_model *m,
 {
 	struct kith_model_build *b = m->build;
 	char *f = NULL;
-	const struct key *k;
+	const struct kith_model_key *k;
 	size_t n;
 	int rc = KITH_ENOTFOUND;
 
@@ -254,6 +249,9 @@ build_keys(struct kith_model *m)
 
 	for (size_t i = 0; i < m->npeople; i++)
 		na += m->people[i]->naliases;
+	free(b->names);
+	free(b->aliases);
+	b->nnames = b->naliases = 0;
 	b->names = malloc((m->npeople + 1) * sizeof *b->names);
 	b->aliases = malloc((na + 1) * sizeof *b->aliases);
 	if (!b->names || !b->aliases)
@@ -261,15 +259,17 @@ build_keys(struct kith_model *m)
 	for (size_t i = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];
 		const char *f;
+		p->fold = p->slug; /* a slug folds to itself */
 		if (p->has_name) {
 			if (!(f = fold(m->arena, p->name, strlen(p->name))))
 				return KITH_ERROR;
-			b->names[b->nnames++] = (struct key){ f, p };
+			b->names[b->nnames++] = (struct kith_model_key){ f, p };
+			p->fold = f;
 		}
 		for (size_t j = 0; j < p->naliases; j++) {
 			if (!(f = fold(m->arena, p->aliases[j], strlen(p->aliases[j]))))
 				return KITH_ERROR;
-			b->aliases[b->naliases++] = (struct key){ f, p };
+			b->aliases[b->naliases++] = (struct kith_model_key){ f, p };
 		}
 	}
 	kith_sort(b->names, b->nnames, sizeof *b->names, cmp_key);
@@ -331,12 +331,12 @@ entry_people(struct kith_model *m, struct kith_mention **ms, size_t n,
 }
 
 static int
-followup_people(struct kith_model *m, struct kith_person **tmp)
+followup_people(struct kith_model *m, struct kith_person **tmp, size_t from)
 {
 	struct kith_mention **ms = m->mentions;
 
 	/* A follow-up's mentions come in runs (a nested follow-up splits one). */
-	for (size_t i = 0, j; i < m->nmentions; i = j) {
+	for (size_t i = from, j; i < m->nmentions; i = j) {
 		struct kith_followup *f = ms[i]->followup;
 		size_t n = 0;
 
@@ -394,6 +394,10 @@ cmp_entry(const void *a, const void *b)
 static int
 interactions(struct kith_model *m)
 {
+	for (size_t i = 0; i < m->npeople; i++) {
+		m->people[i]->ninteractions = 0;
+		m->people[i]->interactions = NULL;
+	}
 	for (size_t i = 0; i < m->nentries; i++) {
 		struct kith_entry *e = m->entries[i];
 		if (e->kind == KITH_ENTRY_NOTE && e->owner && !e->npeople) {
@@ -424,12 +428,33 @@ interactions(struct kith_model *m)
 	for (size_t i = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];
 		p->last = p->ninteractions ? p->interactions[0]->date : KITH_NODATE;
+		p->latest = p->ninteractions ? p->interactions[0] : NULL;
+		p->count = p->ninteractions;
 	}
 	return 0;
 }
 
 int
+kith_model_prepare(struct kith_model *m)
+{
+	struct kith_model_build *b = m->build;
+
+	m->people = (struct kith_person **)b->people.v;
+	m->npeople = b->people.n;
+	if (b->keys_ready)
+		return 0;
+	kith_sort(m->people, m->npeople, sizeof *m->people, cmp_person);
+	return build_keys(m);
+}
+
+int
 kith_model_finish(struct kith_model *m)
+{
+	return kith_model_finish_rest(m, 0);
+}
+
+int
+kith_model_finish_rest(struct kith_model *m, size_t from)
 {
 	struct kith_model_build *b = m->build;
 	struct kith_person **tmp = NULL;
@@ -445,10 +470,12 @@ kith_model_finish(struct kith_model *m)
 	m->nfollowups = b->followups.n;
 	m->warnings = (const char **)b->warnings.v;
 	m->nwarnings = b->warnings.n;
-	kith_sort(m->people, m->npeople, sizeof *m->people, cmp_person);
-	if (build_keys(m) < 0)
-		goto out;
-	for (size_t i = 0; i < m->nmentions; i++) {
+	if (!b->keys_ready) {
+		kith_sort(m->people, m->npeople, sizeof *m->people, cmp_person);
+		if (build_keys(m) < 0)
+			goto out;
+	}
+	for (size_t i = from; i < m->nmentions; i++) {
 		struct kith_mention *mn = m->mentions[i];
 		int r = kith_model_resolve(&mn->person, m, mn->kind, mn->target,
 			strlen(mn->target));
@@ -458,7 +485,7 @@ kith_model_finish(struct kith_model *m)
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0, j; i < m->nmentions; i = j) {
+	for (size_t i = from, j; i < m->nmentions; i = j) {
 		for (j = i + 1; j < m->nmentions && m->mentions[j]->entry ==
 		     m->mentions[i]->entry; j++)
 			;
@@ -466,7 +493,7 @@ kith_model_finish(struct kith_model *m)
 		    entry_people(m, m->mentions + i, j - i, tmp) < 0)
 			goto out;
 	}
-	if (followup_people(m, tmp) < 0)
+	if (followup_people(m, tmp, from) < 0)
 		goto out;
 	kith_sort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
 	if (interactions(m) < 0)
@@ -480,9 +507,9 @@ out:
 /* ---- loading from the repository ---- */
 
 /* Parse one file; bad input becomes a warning, not a failure. */
-static int
-load_file(struct kith_model *m, struct kith_repo *repo, const char *rel,
-	bool person)
+int
+kith_model_load_file(struct kith_model *m, struct kith_repo *repo,
+	const char *rel, bool person, struct stat *st)
 {
 	struct kith_buf abs = KITH_BUF_INIT;
 	char *text = NULL;
@@ -491,7 +518,7 @@ load_file(struct kith_model *m, struct kith_repo *repo, const char *rel,
 
 	if ((rc = kith_repo_path(&abs, repo, rel)) < 0)
 		goto out;
-	if ((rc = kith_file_read(&text, &len, abs.ptr)) < 0)
+	if ((rc = kith_file_read_st(&text, &len, abs.ptr, st)) < 0)
 		goto out;
 	rc = person ? kith_model_add_person(m, rel, text, len) :
 		kith_model_add_day(m, rel, text, len);
@@ -522,11 +549,12 @@ load(struct kith_model **out, struct kith_repo *repo,
 		bool person = !strncmp(*f, "people/", 7);
 		if (!person && days)
 			continue;
-		if ((rc = load_file(m, repo, *f, person)) < 0)
+		if ((rc = kith_model_load_file(m, repo, *f, person, NULL)) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < ndays; i++)
-		if ((rc = load_file(m, repo, days[i], false)) < 0 && rc != KITH_ENOTFOUND)
+		if ((rc = kith_model_load_file(m, repo, days[i], false, NULL)) < 0 &&
+		    rc != KITH_ENOTFOUND)
 			goto out;
 	if ((rc = kith_model_finish(m)) < 0)
 		goto out;
@@ -539,16 +567,95 @@ out:
 }
 
 int
+kith_model_query(struct kith_model **out, struct kith_repo *repo,
+	const struct kith_query *q)
+{
+	const char *v = getenv("KITH_NO_INDEX"), *notice = NULL;
+	int rc;
+
+	if (!(v && *v)) {
+		rc = kith_index_query(out, repo, q, &notice);
+		if (rc == 0 && notice) {
+			struct kith_model_build *b = (*out)->build;
+			char *w = kith_arena_strdup((*out)->arena, notice);
+			if (!w || kith_ptrvec_push(&b->warnings, w) < 0)
+				return KITH_ERROR;
+			/* first, before the files' warnings */
+			memmove(b->warnings.v + 1, b->warnings.v,
+				(b->warnings.n - 1) * sizeof *b->warnings.v);
+			b->warnings.v[0] = w;
+			(*out)->warnings = (const char **)b->warnings.v;
+			(*out)->nwarnings = b->warnings.n;
+		}
+		if (rc != 1)
+			return rc;
+	}
+	if (q->ndays)
+		return load(out, repo, q->days, q->ndays);
+	return load(out, repo, NULL, 0);
+}
+
+int
 kith_model_load(struct kith_model **out, struct kith_repo *repo)
 {
-	return load(out, repo, NULL, 0);
+	struct kith_query q = { .flags = KITH_Q_ALL | KITH_Q_TEXT };
+
+	return kith_model_query(out, repo, &q);
 }
 
 int
 kith_model_load_days(struct kith_model **out, struct kith_repo *repo,
 	const char *const *days, size_t n)
 {
-	return load(out, repo, days ? days : (const char *const[]){ NULL }, n);
+	struct kith_query q = { .days = days, .ndays = n };
+
+	if (!n) {
+		/* people only */
+		return load(out, repo, (const char *const[]){ NULL }, 0);
+	}
+	return kith_model_query(out, repo, &q);
+}
+
+static int
+cmp_tag_count(const void *a, const void *b)
+{
+	return strcmp(((const struct kith_tag_count *)a)->tag,
+		((const struct kith_tag_count *)b)->tag);
+}
+
+int
+kith_model_entry_tags(const struct kith_tag_count **out, size_t *n,
+	struct kith_model *m)
+{
+	struct kith_model_build *b = m->build;
+	size_t total = 0, k = 0;
+
+	if (!b->has_tag_counts) {
+		for (size_t i = 0; i < m->nentries; i++)
+			if (m->entries[i]->kind == KITH_ENTRY_JOURNAL)
+				total += m->entries[i]->ntags;
+		free(b->tag_counts);
+		if (!(b->tag_counts = malloc((total + 1) * sizeof *b->tag_counts)))
+			return kith_error_set(KITH_ERROR, "out of memory");
+		for (size_t i = 0; i < m->nentries; i++) {
+			const struct kith_entry *e = m->entries[i];
+			for (size_t j = 0; e->kind == KITH_ENTRY_JOURNAL && j < e->ntags; j++)
+				b->tag_counts[k++] = (struct kith_tag_count){ e->tags[j], 1 };
+		}
+		kith_sort(b->tag_counts, k, sizeof *b->tag_counts, cmp_tag_count);
+		b->ntag_counts = 0;
+		for (size_t i = 0; i < k; i++) {
+			struct kith_tag_count *t = b->tag_counts;
+			if (b->ntag_counts && !strcmp(t[b->ntag_counts - 1].tag, t[i].tag))
+				t[b->ntag_counts - 1].n++;
+			else
+				t[b->ntag_counts++] = t[i];
+		}
+		b->has_tag_counts = true;
+	}
+	*out = b->tag_counts;
+	*n = b->ntag_counts;
+	return 0;
 }
 
 /* ---- queries ---- */
@@ -606,7 +713,7 @@ kith_model_find_person(struct kith_person **out, struct kith_model *m,
 {
 	struct kith_model_build *b = m->build;
 	struct kith_person **hits = NULL;
-	const struct key *k;
+	const struct kith_model_key *k;
 	char *f = NULL;
 	size_t n = 0, nk;
 	int rc;

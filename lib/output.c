@@ -71,7 +71,7 @@ kith_json_person(const struct kith_person *p)
 	json_object_set_new(o, "path", json_string(p->path));
 	json_object_set_new(o, "tags", tags);
 	json_object_set_new(o, "last", date_or_null(p->last));
-	json_object_set_new(o, "interactions", json_integer((json_int_t)p->ninteractions));
+	json_object_set_new(o, "interactions", json_integer((json_int_t)p->count));
 	json_object_set_new(o, "every", p->every ? json_string(p->every) : json_null());
 	json_object_set_new(o, "fields", fields);
 	return o;

@@ -1,0 +1,2655 @@
+/*
+ * index.c - the derived index: .kith/index.db, an SQLite database that
+ * keeps what the parser made of every file, so that a read command parses
+ * only what changed since the last one and loads only what it looks at.
+ *
+ * What is in it (kith-index(7)):
+ *   meta 'files'   the files and directories as the last walk found
+ *                  them (stat data, the warning a file gave, the ids of
+ *                  its chunks), so that the next walk compares in memory
+ *   meta 'people'  every person file parsed and resolved: the people part
+ *                  of a model, ready to use
+ *   meta 'pstat'   per person: interactions in all, and the newest one
+ *   meta 'tags'    per tag: journal entries tagged so
+ *   chunk          one journal entry parsed (lib/chunk.c), with what it
+ *                  adds to the postings
+ *   posting        chunk ids by the folded target of a mention ("t:"),
+ *                  by tag ("g:"), with open follow-ups ("o:"), with any
+ *                  follow-up ("f:"); and each person's interactions
+ *                  ("p:", date, time, chunk, entry)
+ *
+ * Up to date: a walk stats every file and compares size, mtime, ctime and
+ * inode; a file (or directory) whose times were within RACY_NS of the walk
+ * that recorded it is looked at again, since a later edit in the same
+ * clock tick would not show. Changed files are parsed into a model with
+ * every person; when the people's keys (slugs, names, aliases) changed,
+ * the entries that mention a changed key are resolved again. All of it
+ * is written in one transaction: readers (WAL) see the index before or
+ * after, never between. An index that is damaged or of another version
+ * is deleted and built again (with a warning); one that cannot be
+ * written, say on a read-only disk, is not used: the loader parses.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Phase times on stderr, for profiling only: build with -DKITH_TRACE_INDEX. */
+#ifdef KITH_TRACE_INDEX
+#include <stdio.h>
+static void
+tr(const char *what)
+{
+	static int64_t t0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t t = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (!t0)
+		t0 = t;
+	fprintf(stderr, "%.2f %s  ", (t - t0) / 1000.0, what);
+}
+#else
+#define tr(what) ((void)0)
+#endif
+
+#define INDEX_DIR ".kith"
+#define INDEX_FILE ".kith/index.db"
+#define INDEX_VERSION "kith-index 3"
+#define RACY_NS INT64_C(2000000000)
+
+/* Inside this file only: the index is damaged (rebuild) or stale (retry). */
+#define IX_DAMAGED 2
+#define IX_STALE 3
+
+static const char schema[] =
+	"CREATE TABLE meta(id INTEGER PRIMARY KEY, v BLOB);"
+	"CREATE TABLE chunk(id INTEGER PRIMARY KEY, meta BLOB, data BLOB);"
+	"CREATE TABLE posting(k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;";
+
+struct ix {
+	sqlite3 *db;
+	struct kith_repo *repo;
+};
+
+/* ---- SQLite helpers ---- */
+
+static int
+db_fail(struct ix *ix, const char *what)
+{
+	int code = sqlite3_extended_errcode(ix->db) & 0xff;
+
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+		kith_error_set(KITH_ERROR, "the index is damaged");
+		return IX_DAMAGED;
+	}
+	return kith_error_set(KITH_ERROR, "the index .kith/index.db: %s: %s",
+		what, sqlite3_errmsg(ix->db));
+}
+
+static int
+exec(struct ix *ix, const char *sql)
+{
+	if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(ix, sql);
+	return 0;
+}
+
+static int
+prep(struct ix *ix, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(ix->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_fail(ix, "prepare");
+	return 0;
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+run(struct ix *ix, sqlite3_stmt *st)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
+		return db_fail(ix, "write");
+	return 0;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A malloc'd copy of a blob column (NULL, *len 0 when NULL), or out of memory. */
+static int
+col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
+{
+	const void *p = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	*out = NULL;
+	*len = 0;
+	if (!p)
+		return 0;
+	if (!(*out = malloc(n ? n : 1)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	memcpy(*out, p, n);
+	*len = n;
+	return 0;
+}
+
+/* The meta rows. */
+enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS };
+
+/* meta value id, malloc'd (NULL when missing): read straight into it. */
+static int
+get_meta(struct ix *ix, int id, void **out, size_t *len)
+{
+	sqlite3_blob *bl = NULL;
+	int r, n;
+
+	*out = NULL;
+	*len = 0;
+	r = sqlite3_blob_open(ix->db, "main", "meta", "v", id, 0, &bl);
+	if (r != SQLITE_OK) {
+		if (bl)
+			sqlite3_blob_close(bl);
+		if ((r & 0xff) == SQLITE_ERROR)
+			return 0; /* no such row */
+		return db_fail(ix, "read meta");
+	}
+	n = sqlite3_blob_bytes(bl);
+	if (!(*out = malloc((size_t)n + 1))) {
+		sqlite3_blob_close(bl);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	r = sqlite3_blob_read(bl, *out, n, 0);
+	sqlite3_blob_close(bl);
+	if (r != SQLITE_OK) {
+		free(*out);
+		*out = NULL;
+		return db_fail(ix, "read meta");
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+static int
+put_meta(struct ix *ix, int id, const void *v, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prep(ix, &st, "INSERT OR REPLACE INTO meta VALUES(?1, ?2)")) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, id);
+	sqlite3_bind_blob(st, 2, v ? v : "", (int)len, SQLITE_STATIC);
+	rc = run(ix, st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+static void
+ix_close(struct ix *ix)
+{
+	if (ix->db)
+		sqlite3_close_v2(ix->db);
+	ix->db = NULL;
+}
+
+static int
+ix_remove(struct kith_repo *repo)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
+		kith_buf_clear(&b);
+		if ((rc = kith_repo_path(&b, repo, INDEX_FILE)) < 0 ||
+		    (rc = kith_buf_puts(&b, suffix[i])) < 0)
+			break;
+		if (unlink(b.ptr) < 0 && errno != ENOENT)
+			rc = 1; /* not ours to remove: parse instead */
+	}
+	kith_buf_free(&b);
+	return rc;
+}
+
+static bool
+damaged_code(int r)
+{
+	return (r & 0xff) == SQLITE_CORRUPT || (r & 0xff) == SQLITE_NOTADB;
+}
+
+/* The version in meta: 0 when ours, 1 when the file is new, IX_DAMAGED otherwise. */
+static int
+check_version(struct ix *ix, const char **notice)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc = IX_DAMAGED;
+
+	r = sqlite3_prepare_v2(ix->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_int(st, 0) == 0)
+		rc = 1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == 1)
+		return 1;
+	if (r != SQLITE_ROW)
+		return damaged_code(r) ? IX_DAMAGED : db_fail(ix, "read the schema");
+	r = sqlite3_prepare_v2(ix->db, "SELECT v FROM meta WHERE id = 1", -1, &st, NULL);
+	if (r == SQLITE_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (v && !strcmp(v, INDEX_VERSION))
+			rc = 0;
+	} else if (r != SQLITE_DONE && r != SQLITE_ERROR && !damaged_code(r)) {
+		sqlite3_finalize(st);
+		return db_fail(ix, "read the version");
+	}
+	sqlite3_finalize(st);
+	if (rc && !damaged_code(r))
+		*notice = "the index .kith/index.db was made by another version "
+			"of kith: built again";
+	return rc;
+}
+
+/*
+ * Open the index, creating it when missing: 0; 1 when it cannot be used
+ * (the caller parses instead); IX_DAMAGED; KITH_ERROR.
+ */
+static int
+ix_open(struct ix *ix, struct kith_repo *repo, const char **notice)
+{
+	struct kith_buf path = KITH_BUF_INIT;
+	int rc, r;
+
+	ix->repo = repo;
+	if ((rc = kith_repo_path(&path, repo, INDEX_DIR)) < 0)
+		goto out;
+	if (mkdir(path.ptr, 0700) < 0 && errno != EEXIST) {
+		rc = 1;
+		goto out;
+	}
+	kith_buf_clear(&path);
+	if ((rc = kith_repo_path(&path, repo, INDEX_FILE)) < 0)
+		goto out;
+	r = sqlite3_open_v2(path.ptr, &ix->db, SQLITE_OPEN_READWRITE |
+		SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+	if (r != SQLITE_OK) {
+		rc = damaged_code(r) ? IX_DAMAGED : 1;
+		goto out;
+	}
+	sqlite3_busy_timeout(ix->db, 10000);
+	r = sqlite3_exec(ix->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
+		"PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+		"PRAGMA cache_size=-16000", NULL, NULL, NULL);
+	if (r != SQLITE_OK) {
+		rc = damaged_code(sqlite3_extended_errcode(ix->db)) ? IX_DAMAGED : 1;
+		goto out;
+	}
+	if ((rc = check_version(ix, notice)) != 1)
+		goto out;
+	/* No version: a new file. Make the tables, unless someone just did. */
+	if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = damaged_code(sqlite3_extended_errcode(ix->db)) ? IX_DAMAGED : 1;
+		goto out;
+	}
+	if ((rc = check_version(ix, notice)) == 1) {
+		if ((rc = exec(ix, schema)) == 0)
+			rc = exec(ix, "INSERT INTO meta VALUES(1, '" INDEX_VERSION "')");
+		if (rc == 0)
+			rc = exec(ix, "COMMIT");
+	}
+	if (rc)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+out:
+	kith_buf_free(&path);
+	return rc;
+}
+
+/* ---- the state: files and directories as the last walk found them ---- */
+
+struct fent {
+	const char *path;
+	int64_t id;
+	int64_t size, mtime, ctime;
+	uint64_t ino;
+	bool racy;
+	const char *warning;  /* or NULL */
+	int64_t first;        /* its chunks: ids first .. first + nchunks - 1 */
+	size_t nchunks;
+};
+
+struct state {
+	void *blob;
+	struct fent *files;   /* sorted by path */
+	size_t nfiles;
+	struct kith_walk_dir *dirs;
+	size_t ndirs;
+	int64_t next_id;
+};
+
+static void
+state_free(struct state *s)
+{
+	for (size_t i = 0; i < s->ndirs; i++)
+		free(s->dirs[i].names);
+	free(s->dirs);
+	free(s->files);
+	free(s->blob);
+	memset(s, 0, sizeof *s);
+}
+
+static bool
+is_person_path(const char *path)
+{
+	return !strncmp(path, "people/", 7);
+}
+
+/* Each directory's names: the years of journal/, the files of the others. */
+static int
+state_names(struct state *s)
+{
+	for (size_t i = 0; i < s->ndirs; i++) {
+		struct kith_walk_dir *d = &s->dirs[i];
+		size_t plen = strlen(d->path), n = 0, lo = 0, hi;
+		bool journal = !strcmp(d->path, "journal");
+		struct kith_buf pre = KITH_BUF_INIT;
+
+		if (kith_buf_printf(&pre, "%s/", d->path) < 0)
+			return KITH_ERROR;
+		if (journal) {
+			if (!(d->names = malloc((s->ndirs + 1) * sizeof *d->names))) {
+				kith_buf_free(&pre);
+				return kith_error_set(KITH_ERROR, "out of memory");
+			}
+			for (size_t j = i + 1; j < s->ndirs &&
+			     !strncmp(s->dirs[j].path, pre.ptr, pre.len); j++)
+				if (!strchr(s->dirs[j].path + pre.len, '/'))
+					d->names[n++] = s->dirs[j].path + pre.len;
+		} else {
+			/* the files under it are a run of the sorted list */
+			hi = s->nfiles;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (strcmp(s->files[mid].path, pre.ptr) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (hi = lo; hi < s->nfiles &&
+			     !strncmp(s->files[hi].path, pre.ptr, pre.len); hi++)
+				;
+			if (!(d->names = malloc((hi - lo + 1) * sizeof *d->names))) {
+				kith_buf_free(&pre);
+				return kith_error_set(KITH_ERROR, "out of memory");
+			}
+			for (size_t j = lo; j < hi; j++)
+				if (!strchr(s->files[j].path + plen + 1, '/'))
+					d->names[n++] = s->files[j].path + plen + 1;
+		}
+		d->nnames = n;
+		kith_buf_free(&pre);
+	}
+	return 0;
+}
+
+static int
+read_state(struct ix *ix, struct state *s)
+{
+	struct kith_dec r;
+	size_t len;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	s->next_id = 1;
+	if ((rc = get_meta(ix, META_FILES, &s->blob, &len)) != 0 || !s->blob)
+		return rc;
+	r = (struct kith_dec){ s->blob, (unsigned char *)s->blob + len, NULL, false };
+	s->next_id = (int64_t)kith_get_uv(&r);
+	s->ndirs = kith_get_count(&r, 5);
+	s->dirs = calloc(s->ndirs + 1, sizeof *s->dirs);
+	if (!s->dirs)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < s->ndirs; i++) {
+		struct kith_walk_dir *d = &s->dirs[i];
+		d->path = kith_get_sstr(&r);
+		d->mtime = kith_get_sv(&r);
+		d->ctime = kith_get_sv(&r);
+		d->ino = kith_get_uv(&r);
+		d->racy = kith_get_uv(&r) != 0;
+	}
+	s->nfiles = kith_get_count(&r, 10);
+	if (!(s->files = calloc(s->nfiles + 1, sizeof *s->files)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < s->nfiles; i++) {
+		struct fent *f = &s->files[i];
+		f->path = kith_get_sstr(&r);
+		f->id = (int64_t)kith_get_uv(&r);
+		f->size = kith_get_sv(&r);
+		f->mtime = kith_get_sv(&r);
+		f->ctime = kith_get_sv(&r);
+		f->ino = kith_get_uv(&r);
+		f->racy = kith_get_uv(&r) != 0;
+		f->warning = kith_get_str(&r);
+		f->first = (int64_t)kith_get_uv(&r);
+		f->nchunks = (size_t)kith_get_uv(&r);
+		if (i && strcmp(s->files[i - 1].path, f->path) >= 0)
+			r.bad = true;
+	}
+	if (r.bad || r.p != r.end)
+		return IX_DAMAGED;
+	return state_names(s);
+}
+
+static int
+write_state(struct ix *ix, const struct state *s)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc = 0;
+
+	rc |= kith_put_uv(&b, (uint64_t)s->next_id);
+	rc |= kith_put_uv(&b, s->ndirs);
+	for (size_t i = 0; i < s->ndirs; i++) {
+		const struct kith_walk_dir *d = &s->dirs[i];
+		rc |= kith_put_str(&b, d->path);
+		rc |= kith_put_sv(&b, d->mtime);
+		rc |= kith_put_sv(&b, d->ctime);
+		rc |= kith_put_uv(&b, d->ino);
+		rc |= kith_put_uv(&b, d->racy);
+	}
+	rc |= kith_put_uv(&b, s->nfiles);
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct fent *f = &s->files[i];
+		rc |= kith_put_str(&b, f->path);
+		rc |= kith_put_uv(&b, (uint64_t)f->id);
+		rc |= kith_put_sv(&b, f->size);
+		rc |= kith_put_sv(&b, f->mtime);
+		rc |= kith_put_sv(&b, f->ctime);
+		rc |= kith_put_uv(&b, f->ino);
+		rc |= kith_put_uv(&b, f->racy);
+		rc |= kith_put_str(&b, f->warning);
+		rc |= kith_put_uv(&b, (uint64_t)f->first);
+		rc |= kith_put_uv(&b, f->nchunks);
+	}
+	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
+		put_meta(ix, META_FILES, b.ptr, b.len);
+	kith_buf_free(&b);
+	return rc;
+}
+
+/* ---- string sets ---- */
+
+struct strset {
+	const char **v;
+	size_t n, cap;
+};
+
+/* Add x (borrowed: it must outlive the set). */
+static int
+strset_add(struct strset *s, const char *x)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? 2 * s->cap : 64;
+		const char **v = realloc(s->v, nc * sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		s->v = v;
+		s->cap = nc;
+	}
+	s->v[s->n++] = x;
+	return 0;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+strset_uniq(struct strset *s)
+{
+	size_t k = 0;
+
+	kith_sort(s->v, s->n, sizeof *s->v, cmp_strp);
+	for (size_t i = 0; i < s->n; i++)
+		if (!k || strcmp(s->v[k - 1], s->v[i]))
+			s->v[k++] = s->v[i];
+	s->n = k;
+}
+
+static bool
+strset_has(const struct strset *s, const char *x)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->v[mid], x);
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static void
+strset_free(struct strset *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- the people part: a snapshot of every person file, resolved ---- */
+
+/* The index of p in m's people (sorted by slug), or -1. */
+static int64_t
+person_index(const struct kith_model *m, const struct kith_person *p)
+{
+	size_t lo = 0, hi = m->npeople;
+
+	while (p && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->people[mid]->slug, p->slug);
+		if (!c)
+			return (int64_t)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The person chunk of each person of m, in m's order. */
+struct pchunks {
+	struct kith_chunk *v;
+	size_t n;
+};
+
+static int
+cmp_chunk_slug(const void *a, const void *b)
+{
+	const struct kith_chunk *x = a, *y = b;
+
+	return strcmp(x->person->slug, y->person->slug);
+}
+
+/* The people part of finished m as bytes. */
+static int
+encode_people(struct kith_buf *b, const struct kith_model *m,
+	struct pchunks *pc)
+{
+	const struct kith_model_build *mb = m->build;
+	int rc = 0;
+
+	kith_sort(pc->v, pc->n, sizeof *pc->v, cmp_chunk_slug);
+	if (pc->n != m->npeople)
+		return kith_error_set(KITH_ERROR, "cannot index the people: %zu files, %zu people",
+			pc->n, m->npeople);
+	rc |= kith_put_uv(b, pc->n);
+	for (size_t i = 0; i < pc->n && !rc; i++) {
+		struct kith_buf c = KITH_BUF_INIT;
+		rc |= kith_put_str(b, pc->v[i].person->path);
+		rc |= kith_chunk_write(&c, &pc->v[i]);
+		rc |= kith_put_uv(b, c.len);
+		rc |= kith_buf_put(b, c.ptr ? c.ptr : "", c.len);
+		kith_buf_free(&c);
+	}
+	for (size_t i = 0; i < pc->n && !rc; i++) {
+		const struct kith_chunk *c = &pc->v[i];
+		for (size_t j = 0; j < c->nmentions; j++) {
+			rc |= kith_put_sv(b, person_index(m, c->mentions[j]->person));
+			rc |= kith_put_uv(b, c->mentions[j]->ambiguous);
+		}
+		for (size_t j = 0; j < c->nfollowups; j++) {
+			const struct kith_followup *f = c->followups[j];
+			rc |= kith_put_uv(b, f->people ? f->npeople + 1 : 0);
+			for (size_t k = 0; f->people && k < f->npeople; k++)
+				rc |= kith_put_uv(b, (uint64_t)person_index(m, f->people[k]));
+		}
+	}
+	rc |= kith_put_uv(b, mb->nnames);
+	for (size_t i = 0; i < mb->nnames; i++) {
+		rc |= kith_put_str(b, mb->names[i].key);
+		rc |= kith_put_uv(b, (uint64_t)person_index(m, mb->names[i].person));
+	}
+	rc |= kith_put_uv(b, mb->naliases);
+	for (size_t i = 0; i < mb->naliases; i++) {
+		rc |= kith_put_str(b, mb->aliases[i].key);
+		rc |= kith_put_uv(b, (uint64_t)person_index(m, mb->aliases[i].person));
+	}
+	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
+}
+
+/*
+ * Read the people part into the empty model m: resolved (keys ready)
+ * when resolved, else only parsed (for finishing again). data is the
+ * model's (freed with it). pc (if non-NULL) gets each person's chunk.
+ */
+static int
+decode_people(struct kith_model *m, void *data, size_t len, bool resolved,
+	struct pchunks *pc)
+{
+	struct kith_model_build *b = m->build;
+	struct kith_dec r = { data, (unsigned char *)data + len, m->arena, false };
+	struct kith_chunk *cs = NULL;
+	size_t n;
+	int rc = IX_DAMAGED;
+
+	if (kith_ptrvec_push(&b->blobs, data) < 0) {
+		free(data);
+		return KITH_ERROR;
+	}
+	n = kith_get_count(&r, 3);
+	if (!(cs = calloc(n + 1, sizeof *cs)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		const char *path = kith_get_sstr(&r);
+		size_t clen = kith_get_count(&r, 1);
+		if (r.bad || kith_chunk_read(m, path, r.p, clen, &cs[i]) < 0 ||
+		    !cs[i].person)
+			goto out;
+		r.p += clen;
+	}
+	if (r.bad)
+		goto out;
+	if (resolved) {
+		struct kith_person **people = (struct kith_person **)b->people.v;
+		for (size_t i = 0; i < n && !r.bad; i++) {
+			for (size_t j = 0; j < cs[i].nmentions; j++) {
+				int64_t k = kith_get_sv(&r);
+				if (k < -1 || k >= (int64_t)n)
+					goto out;
+				cs[i].mentions[j]->person = k < 0 ? NULL : people[k];
+				cs[i].mentions[j]->ambiguous = kith_get_uv(&r) != 0;
+			}
+			for (size_t j = 0; j < cs[i].nfollowups; j++) {
+				struct kith_followup *f = cs[i].followups[j];
+				size_t np = kith_get_count(&r, 1);
+				if (!np)
+					continue;
+				if (!(f->people = kith_arena_alloc(m->arena, np * sizeof *f->people))) {
+					rc = KITH_ERROR;
+					goto out;
+				}
+				f->npeople = np - 1;
+				for (size_t k = 0; k < f->npeople; k++) {
+					uint64_t x = kith_get_uv(&r);
+					if (x >= n)
+						goto out;
+					f->people[k] = people[x];
+				}
+			}
+		}
+		struct kith_model_key **keys[2] = { &b->names, &b->aliases };
+		size_t *nkeys[2] = { &b->nnames, &b->naliases };
+		for (int t = 0; t < 2 && !r.bad; t++) {
+			size_t nk = kith_get_count(&r, 2);
+			free(*keys[t]);
+			if (!(*keys[t] = malloc((nk + 1) * sizeof **keys[t]))) {
+				rc = kith_error_set(KITH_ERROR, "out of memory");
+				goto out;
+			}
+			*nkeys[t] = nk;
+			for (size_t i = 0; i < nk; i++) {
+				(*keys[t])[i].key = kith_get_sstr(&r);
+				uint64_t x = kith_get_uv(&r);
+				if (x >= n)
+					goto out;
+				(*keys[t])[i].person = people[x];
+			}
+		}
+		if (r.bad || r.p != r.end)
+			goto out;
+		for (size_t i = 1; i < n; i++)
+			if (strcmp(people[i - 1]->slug, people[i]->slug) >= 0)
+				goto out;
+		for (size_t i = 0; i < n; i++)
+			people[i]->fold = people[i]->slug;
+		for (size_t i = 0; i < b->nnames; i++)
+			b->names[i].person->fold = b->names[i].key;
+		m->people = people;
+		m->npeople = n;
+		b->keys_ready = true;
+	}
+	if (pc) {
+		pc->v = cs;
+		pc->n = n;
+		cs = NULL;
+	}
+	rc = 0;
+out:
+	free(cs);
+	return rc;
+}
+
+/* Keys of the people part ("kind\tkey\tslug"), from the finished model. */
+static int
+model_keys(struct strset *out, const struct kith_model *m, struct kith_arena *a)
+{
+	const struct kith_model_build *b = m->build;
+	struct kith_buf k = KITH_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < m->npeople; i++) {
+		kith_buf_clear(&k);
+		rc = kith_buf_printf(&k, "0\t%s\t%s", m->people[i]->slug, m->people[i]->slug);
+		const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+		rc = s ? strset_add(out, s) : KITH_ERROR;
+	}
+	for (int t = 0; t < 2; t++) {
+		const struct kith_model_key *v = t ? b->aliases : b->names;
+		size_t n = t ? b->naliases : b->nnames;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			kith_buf_clear(&k);
+			rc = kith_buf_printf(&k, "%d\t%s\t%s", t + 1, v[i].key, v[i].person->slug);
+			const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+			rc = s ? strset_add(out, s) : KITH_ERROR;
+		}
+	}
+	kith_buf_free(&k);
+	strset_uniq(out);
+	return rc;
+}
+
+/* ---- postings ---- */
+
+enum { P_IDS, P_INTER };
+
+/* One change to a posting: an id (or interaction) added or removed. */
+struct pedit {
+	const char *key; /* "t:jane", "p:jane-doe", ... */
+	int64_t chunk;
+	int eidx, date, time;
+	bool add;
+};
+
+struct pedits {
+	struct pedit *v;
+	size_t n, cap;
+};
+
+static int
+pedit_push(struct pedits *p, const struct pedit *e)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? 2 * p->cap : 1024;
+		struct pedit *v = realloc(p->v, nc * sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		p->v = v;
+		p->cap = nc;
+	}
+	p->v[p->n++] = *e;
+	return 0;
+}
+
+static int
+cmp_pedit(const void *a, const void *b)
+{
+	const struct pedit *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c)
+		return c;
+	if (x->add != y->add)
+		return x->add ? 1 : -1; /* removals first */
+	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
+}
+
+/* An interaction in a "p:" posting. */
+struct inter {
+	int date, time;
+	int64_t chunk;
+	int eidx;
+};
+
+static int
+cmp_inter(const void *a, const void *b)
+{
+	const struct inter *x = a, *y = b;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->chunk != y->chunk)
+		return x->chunk < y->chunk ? -1 : 1;
+	return x->eidx - y->eidx;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Decode a posting of ids (delta-coded, ascending). */
+static int
+decode_ids(int64_t **out, size_t *n, const void *data, size_t len)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, NULL, false };
+	size_t cnt = kith_get_count(&r, 1);
+	int64_t prev = 0, *v = malloc((cnt + 1) * sizeof *v);
+
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < cnt; i++)
+		v[i] = prev += (int64_t)kith_get_uv(&r);
+	if (r.bad || r.p != r.end) {
+		free(v);
+		return IX_DAMAGED;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int
+encode_ids(struct kith_buf *b, const int64_t *v, size_t n)
+{
+	int64_t prev = 0;
+	int rc = kith_put_uv(b, n);
+
+	for (size_t i = 0; i < n; i++) {
+		rc |= kith_put_uv(b, (uint64_t)(v[i] - prev));
+		prev = v[i];
+	}
+	return rc ? KITH_ERROR : 0;
+}
+
+static int
+decode_inters(struct inter **out, size_t *n, const void *data, size_t len)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, NULL, false };
+	size_t cnt = kith_get_count(&r, 4);
+	struct inter *v = malloc((cnt + 1) * sizeof *v);
+
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < cnt; i++) {
+		v[i].date = (int)kith_get_sv(&r);
+		v[i].time = (int)kith_get_sv(&r);
+		v[i].chunk = (int64_t)kith_get_uv(&r);
+		v[i].eidx = kith_get_int(&r);
+	}
+	if (r.bad || r.p != r.end) {
+		free(v);
+		return IX_DAMAGED;
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int
+encode_inters(struct kith_buf *b, const struct inter *v, size_t n)
+{
+	int rc = kith_put_uv(b, n);
+
+	for (size_t i = 0; i < n; i++) {
+		rc |= kith_put_sv(b, v[i].date);
+		rc |= kith_put_sv(b, v[i].time);
+		rc |= kith_put_uv(b, (uint64_t)v[i].chunk);
+		rc |= kith_put_uv(b, (uint64_t)v[i].eidx);
+	}
+	return rc ? KITH_ERROR : 0;
+}
+
+/* The ids of posting k, ascending (none when it is missing). */
+static int
+read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t *n)
+{
+	int r, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	sqlite3_bind_text(get, 1, k, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(get);
+	if (r == SQLITE_ROW)
+		rc = decode_ids(out, n, sqlite3_column_blob(get, 0),
+			(size_t)sqlite3_column_bytes(get, 0));
+	else if (r != SQLITE_DONE)
+		rc = db_fail(ix, "read a posting");
+	sqlite3_reset(get);
+	return rc;
+}
+
+/* A key whose posting changed: for totals afterwards. */
+struct touched {
+	struct strset slugs; /* "p:" */
+	struct strset tags;  /* "g:" */
+	size_t *tagn;        /* the new count of each of tags (parallel) */
+	size_t ntagn, captagn;
+};
+
+/* Apply every edit: read each posting once, change it, write it. */
+static int
+apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
+	struct kith_arena *a)
+{
+	sqlite3_stmt *get = NULL, *put = NULL, *del = NULL;
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc;
+
+	kith_sort(pe->v, pe->n, sizeof *pe->v, cmp_pedit);
+	if ((rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
+	    (rc = prep(ix, &put, "INSERT OR REPLACE INTO posting VALUES(?1, ?2)")) != 0 ||
+	    (rc = prep(ix, &del, "DELETE FROM posting WHERE k = ?1")) != 0)
+		goto out;
+	for (size_t i = 0, j; i < pe->n; i = j) {
+		const char *k = pe->v[i].key;
+		bool inter = k[0] == 'p';
+		size_t n = 0, cap;
+		void *v = NULL;
+		int r;
+
+		for (j = i; j < pe->n && !strcmp(pe->v[j].key, k); j++)
+			;
+		sqlite3_bind_text(get, 1, k, -1, SQLITE_STATIC);
+		r = sqlite3_step(get);
+		if (r == SQLITE_ROW)
+			rc = inter ? decode_inters((struct inter **)&v, &n,
+				sqlite3_column_blob(get, 0), (size_t)sqlite3_column_bytes(get, 0)) :
+				decode_ids((int64_t **)&v, &n, sqlite3_column_blob(get, 0),
+				(size_t)sqlite3_column_bytes(get, 0));
+		else if (r != SQLITE_DONE)
+			rc = db_fail(ix, "read a posting");
+		sqlite3_reset(get);
+		if (rc)
+			goto out;
+		/* removals (sorted by chunk), then additions */
+		size_t rm = i;
+		while (rm < j && !pe->v[rm].add)
+			rm++;
+		size_t keep = 0;
+		for (size_t x = 0; x < n; x++) {
+			int64_t c = inter ? ((struct inter *)v)[x].chunk : ((int64_t *)v)[x];
+			size_t lo = i, hi = rm;
+			bool gone = false;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (pe->v[mid].chunk == c) {
+					gone = true;
+					break;
+				}
+				if (pe->v[mid].chunk < c)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (gone)
+				continue;
+			if (inter)
+				((struct inter *)v)[keep++] = ((struct inter *)v)[x];
+			else
+				((int64_t *)v)[keep++] = ((int64_t *)v)[x];
+		}
+		cap = keep + (j - rm) + 1;
+		void *nv = realloc(v, cap * (inter ? sizeof(struct inter) : sizeof(int64_t)));
+		if (!nv) {
+			free(v);
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		v = nv;
+		n = keep;
+		for (size_t x = rm; x < j; x++) {
+			if (inter)
+				((struct inter *)v)[n++] = (struct inter){ pe->v[x].date,
+					pe->v[x].time, pe->v[x].chunk, pe->v[x].eidx };
+			else
+				((int64_t *)v)[n++] = pe->v[x].chunk;
+		}
+		if (inter) {
+			kith_sort(v, n, sizeof(struct inter), cmp_inter);
+		} else {
+			kith_sort(v, n, sizeof(int64_t), cmp_i64);
+			size_t u = 0;
+			for (size_t x = 0; x < n; x++)
+				if (!u || ((int64_t *)v)[u - 1] != ((int64_t *)v)[x])
+					((int64_t *)v)[u++] = ((int64_t *)v)[x];
+			n = u;
+		}
+		kith_buf_clear(&b);
+		if (n) {
+			rc = inter ? encode_inters(&b, v, n) : encode_ids(&b, v, n);
+			if (rc == 0) {
+				sqlite3_bind_text(put, 1, k, -1, SQLITE_STATIC);
+				sqlite3_bind_blob(put, 2, b.ptr, (int)b.len, SQLITE_STATIC);
+				rc = run(ix, put);
+			}
+		} else {
+			sqlite3_bind_text(del, 1, k, -1, SQLITE_STATIC);
+			rc = run(ix, del);
+		}
+		free(v);
+		if (rc)
+			goto out;
+		if (k[0] == 'p' && (rc = strset_add(&t->slugs, k + 2)) < 0)
+			goto out;
+		if (k[0] == 'g') {
+			if (t->ntagn == t->captagn) {
+				size_t nc = t->captagn ? 2 * t->captagn : 64;
+				size_t *nv2 = realloc(t->tagn, nc * sizeof *nv2);
+				if (!nv2) {
+					rc = kith_error_set(KITH_ERROR, "out of memory");
+					goto out;
+				}
+				t->tagn = nv2;
+				t->captagn = nc;
+			}
+			if ((rc = strset_add(&t->tags, k + 2)) < 0)
+				goto out;
+			t->tagn[t->ntagn++] = n;
+		}
+	}
+	(void)a;
+out:
+	sqlite3_finalize(get);
+	sqlite3_finalize(put);
+	sqlite3_finalize(del);
+	kith_buf_free(&b);
+	return rc;
+}
+
+/* ---- a chunk's row: what it adds to the postings ---- */
+
+/* The keys a chunk is found by, and whom its entries are interactions with. */
+struct cmeta {
+	struct strset keys;   /* "t:..." "g:..." "o:" "f:", in the arena */
+	const char ***inter;  /* per entry, slugs */
+	size_t *ninter;
+	size_t nentries;
+};
+
+static void
+cmeta_free(struct cmeta *c)
+{
+	strset_free(&c->keys);
+	free(c->inter);
+	free(c->ninter);
+	memset(c, 0, sizeof *c);
+}
+
+/* The meta of a finished journal chunk. */
+static int
+cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
+{
+	struct kith_buf k = KITH_BUF_INIT;
+	bool open = false;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; rc == 0 && i < c->nmentions; i++) {
+		char *f = NULL;
+		const char *t = c->mentions[i]->target;
+		kith_buf_clear(&k);
+		if ((rc = kith_fold(&f, t, strlen(t))) < 0)
+			break;
+		rc = kith_buf_printf(&k, "t:%s", f);
+		free(f);
+		const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+		rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
+	}
+	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
+		for (size_t j = 0; rc == 0 && j < c->entries[i]->ntags; j++) {
+			kith_buf_clear(&k);
+			rc = kith_buf_printf(&k, "g:%s", c->entries[i]->tags[j]);
+			const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+			rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
+		}
+	for (size_t i = 0; i < c->nfollowups; i++)
+		open |= !c->followups[i]->done;
+	if (rc == 0 && c->nfollowups)
+		rc = strset_add(&out->keys, "f:");
+	if (rc == 0 && open)
+		rc = strset_add(&out->keys, "o:");
+	strset_uniq(&out->keys);
+	out->nentries = c->nentries;
+	out->inter = calloc(c->nentries + 1, sizeof *out->inter);
+	out->ninter = calloc(c->nentries + 1, sizeof *out->ninter);
+	if (rc == 0 && (!out->inter || !out->ninter))
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; rc == 0 && i < c->nentries; i++) {
+		const struct kith_entry *e = c->entries[i];
+		if (!e->npeople)
+			continue;
+		if (!(out->inter[i] = kith_arena_alloc(a, e->npeople * sizeof *out->inter[i]))) {
+			rc = KITH_ERROR;
+			break;
+		}
+		for (size_t j = 0; j < e->npeople; j++)
+			out->inter[i][j] = e->people[j]->slug;
+		out->ninter[i] = e->npeople;
+	}
+	kith_buf_free(&k);
+	return rc;
+}
+
+static int
+encode_cmeta(struct kith_buf *b, const struct cmeta *c)
+{
+	int rc = kith_put_uv(b, c->keys.n);
+
+	for (size_t i = 0; i < c->keys.n; i++)
+		rc |= kith_put_str(b, c->keys.v[i]);
+	rc |= kith_put_uv(b, c->nentries);
+	for (size_t i = 0; i < c->nentries; i++) {
+		rc |= kith_put_uv(b, c->ninter[i]);
+		for (size_t j = 0; j < c->ninter[i]; j++)
+			rc |= kith_put_str(b, c->inter[i][j]);
+	}
+	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
+}
+
+/* Decode meta bytes (kept alive by the caller: strings point into them). */
+static int
+decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena *a)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, a, false };
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	n = kith_get_count(&r, 1);
+	for (size_t i = 0; i < n && !r.bad; i++)
+		if (strset_add(&out->keys, kith_get_sstr(&r)) < 0)
+			return KITH_ERROR;
+	out->nentries = kith_get_count(&r, 1);
+	out->inter = calloc(out->nentries + 1, sizeof *out->inter);
+	out->ninter = calloc(out->nentries + 1, sizeof *out->ninter);
+	if (!out->inter || !out->ninter)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < out->nentries && !r.bad; i++) {
+		size_t k = kith_get_count(&r, 1);
+		if (k && !(out->inter[i] = kith_arena_alloc(a, k * sizeof *out->inter[i])))
+			return KITH_ERROR;
+		for (size_t j = 0; j < k; j++)
+			out->inter[i][j] = kith_get_sstr(&r);
+		out->ninter[i] = k;
+	}
+	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
+}
+
+/* Postings edits for chunk id with meta c: added, or removed. */
+static int
+cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
+	const struct kith_entry *const *es, bool add, bool inter_only,
+	struct kith_arena *a)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !inter_only && rc == 0 && i < c->keys.n; i++)
+		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add });
+	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
+		for (size_t j = 0; rc == 0 && j < c->ninter[i]; j++) {
+			char *k = kith_arena_alloc(a, strlen(c->inter[i][j]) + 3);
+			if (!k)
+				return KITH_ERROR;
+			strcpy(k, "p:");
+			strcat(k, c->inter[i][j]);
+			rc = pedit_push(pe, &(struct pedit){ k, id, (int)i,
+				es ? es[i]->date : 0, es ? es[i]->time : 0, add });
+		}
+	return rc;
+}
+
+/* ---- totals: pstat and tags ---- */
+
+struct pstat {
+	const char *slug;
+	size_t n;
+	int date, time;
+	const char *path;
+	int line;
+	const char *title;
+};
+
+struct pstats {
+	void *blob;
+	struct pstat *v;
+	size_t n;
+};
+
+static int
+read_pstats(struct ix *ix, struct pstats *ps)
+{
+	struct kith_dec r;
+	size_t len;
+	int rc;
+
+	memset(ps, 0, sizeof *ps);
+	if ((rc = get_meta(ix, META_PSTAT, &ps->blob, &len)) != 0 || !ps->blob)
+		return rc;
+	r = (struct kith_dec){ ps->blob, (unsigned char *)ps->blob + len, NULL, false };
+	ps->n = kith_get_count(&r, 6);
+	if (!(ps->v = calloc(ps->n + 1, sizeof *ps->v)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < ps->n; i++) {
+		struct pstat *p = &ps->v[i];
+		p->slug = kith_get_sstr(&r);
+		p->n = (size_t)kith_get_uv(&r);
+		p->date = (int)kith_get_sv(&r);
+		p->time = (int)kith_get_sv(&r);
+		p->path = kith_get_sstr(&r);
+		p->line = kith_get_int(&r);
+		p->title = kith_get_sstr(&r);
+	}
+	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
+}
+
+static void
+pstats_free(struct pstats *ps)
+{
+	free(ps->v);
+	free(ps->blob);
+	memset(ps, 0, sizeof *ps);
+}
+
+static int
+cmp_pstat(const void *a, const void *b)
+{
+	return strcmp(((const struct pstat *)a)->slug, ((const struct pstat *)b)->slug);
+}
+
+/* Write v (n, sorted by slug; those with n == 0 left out). */
+static int
+write_pstats(struct ix *ix, const struct pstat *v, size_t n)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += v[i].n > 0;
+	rc |= kith_put_uv(&b, k);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].n)
+			continue;
+		rc |= kith_put_str(&b, v[i].slug);
+		rc |= kith_put_uv(&b, v[i].n);
+		rc |= kith_put_sv(&b, v[i].date);
+		rc |= kith_put_sv(&b, v[i].time);
+		rc |= kith_put_str(&b, v[i].path);
+		rc |= kith_put_uv(&b, (uint64_t)v[i].line);
+		rc |= kith_put_str(&b, v[i].title);
+	}
+	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
+		put_meta(ix, META_PSTAT, b.ptr, b.len);
+	kith_buf_free(&b);
+	return rc;
+}
+
+/* ---- refreshing ---- */
+
+/* A journal chunk in the model being written. */
+struct wchunk {
+	int64_t id;           /* an existing chunk resolved again, or 0: new */
+	size_t file;          /* index of its file in the new state */
+	struct kith_chunk c;
+	void *oldmeta;        /* an existing chunk's meta bytes */
+	size_t oldlen;
+};
+
+struct refresh {
+	struct ix *ix;
+	struct state old, new;
+	struct kith_walk walk;
+	struct kith_model *m;
+	struct wchunk *w;
+	size_t nw, capw;
+	struct pedits pe;
+	struct touched t;
+	struct kith_arena *a;
+	struct kith_buf buf;
+	int64_t now;
+};
+
+static int
+push_w(struct refresh *r, const struct wchunk *w)
+{
+	if (r->nw == r->capw) {
+		size_t nc = r->capw ? 2 * r->capw : 256;
+		struct wchunk *v = realloc(r->w, nc * sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		r->w = v;
+		r->capw = nc;
+	}
+	r->w[r->nw++] = *w;
+	return 0;
+}
+
+struct mark {
+	size_t people, entries, mentions, followups, warnings;
+};
+
+static void
+set_mark(struct kith_model *m, struct mark *k)
+{
+	struct kith_model_build *b = m->build;
+
+	*k = (struct mark){ b->people.n, b->entries.n, b->mentions.n,
+		b->followups.n, b->warnings.n };
+}
+
+static void *
+copy_ptrs(struct kith_arena *a, void *const *v, size_t n)
+{
+	void **c;
+
+	if (!n)
+		return NULL;
+	if ((c = kith_arena_alloc(a, n * sizeof *c)))
+		memcpy(c, v, n * sizeof *c);
+	return c;
+}
+
+/* What one parsed file added (k to end): its chunk, or one per entry. */
+static int
+cut_file(struct kith_model *m, const struct mark *k, const struct mark *end,
+	bool person, struct kith_chunk *pc, struct refresh *r, size_t file)
+{
+	struct kith_model_build *b = m->build;
+	size_t nm = end->mentions - k->mentions, nf = end->followups - k->followups;
+	size_t ne = end->entries - k->entries;
+	struct kith_mention **ms = copy_ptrs(m->arena, b->mentions.v + k->mentions, nm);
+	struct kith_followup **fs = copy_ptrs(m->arena, b->followups.v + k->followups, nf);
+	struct kith_entry **es = copy_ptrs(m->arena, b->entries.v + k->entries, ne);
+
+	if ((nm && !ms) || (nf && !fs) || (ne && !es))
+		return KITH_ERROR;
+	if (person) {
+		*pc = (struct kith_chunk){ end->people > k->people ?
+			b->people.v[k->people] : NULL, es, ne, fs, nf, ms, nm };
+		return 0;
+	}
+	size_t im = 0, jf = 0;
+	for (size_t i = 0; i < ne; i++) {
+		struct wchunk w = { 0, file, { NULL, es + i, 1, fs + jf, 0, ms + im, 0 },
+			NULL, 0 };
+		while (jf + w.c.nfollowups < nf && fs[jf + w.c.nfollowups]->entry == es[i])
+			w.c.nfollowups++;
+		while (im + w.c.nmentions < nm && ms[im + w.c.nmentions]->entry == es[i])
+			w.c.nmentions++;
+		jf += w.c.nfollowups;
+		im += w.c.nmentions;
+		if (push_w(r, &w) < 0)
+			return KITH_ERROR;
+	}
+	if (im != nm || jf != nf)
+		return kith_error_set(KITH_ERROR, "cannot index a journal file: "
+			"a mention or follow-up outside its entry");
+	return 0;
+}
+
+static const struct fent *
+find_file(const struct state *s, const char *path)
+{
+	size_t lo = 0, hi = s->nfiles;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->files[mid].path, path);
+		if (!c)
+			return &s->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool
+unchanged(const struct fent *f, const struct kith_file_stat *s)
+{
+	return f && !f->racy && f->size == s->size && f->mtime == s->mtime &&
+		f->ctime == s->ctime && f->ino == s->ino;
+}
+
+/* Whether anything differs between the state and the walk. */
+static bool
+anything_changed(const struct state *s, const struct kith_walk *w)
+{
+	if (s->nfiles != w->nfiles || !s->blob)
+		return true;
+	for (size_t i = 0; i < w->nfiles; i++)
+		if (strcmp(s->files[i].path, w->files[i].path) ||
+		    !unchanged(&s->files[i], &w->files[i]))
+			return true;
+	if (s->ndirs != w->ndirs)
+		return true;
+	for (size_t i = 0; i < w->ndirs; i++)
+		if (s->dirs[i].racy || strcmp(s->dirs[i].path, w->dirs[i].path) ||
+		    s->dirs[i].mtime != w->dirs[i].mtime ||
+		    s->dirs[i].ctime != w->dirs[i].ctime || s->dirs[i].ino != w->dirs[i].ino)
+			return true;
+	return false;
+}
+
+/* The chunk ids of a posting, appended to ids. */
+static int
+posting_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **ids,
+	size_t *n, size_t *cap)
+{
+	int64_t *v;
+	size_t nv;
+	int rc;
+
+	if ((rc = read_ids(ix, get, k, &v, &nv)) != 0)
+		return rc;
+	if (*n + nv >= *cap) {
+		size_t nc = (*n + nv) * 2 + 16;
+		int64_t *x = realloc(*ids, nc * sizeof *x);
+		if (!x) {
+			free(v);
+			return kith_error_set(KITH_ERROR, "out of memory");
+		}
+		*ids = x;
+		*cap = nc;
+	}
+	if (nv)
+		memcpy(*ids + *n, v, nv * sizeof *v);
+	*n += nv;
+	free(v);
+	return 0;
+}
+
+/* The file (index into s) that chunk id belongs to, by its id range. */
+static const struct fent *
+chunk_file(const struct fent *const *byid, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (byid[mid]->first + (int64_t)byid[mid]->nchunks <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && byid[lo]->first <= id ? byid[lo] : NULL;
+}
+
+static int
+cmp_fent_first(const void *a, const void *b)
+{
+	const struct fent *x = *(const struct fent *const *)a;
+	const struct fent *y = *(const struct fent *const *)b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Journal files of s with chunks, by their first chunk id. */
+static int
+files_by_id(const struct fent ***out, size_t *n, const struct state *s)
+{
+	const struct fent **v = malloc((s->nfiles + 1) * sizeof *v);
+
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (s->files[i].nchunks)
+			v[(*n)++] = &s->files[i];
+	kith_sort(v, *n, sizeof *v, cmp_fent_first);
+	*out = v;
+	return 0;
+}
+
+/* The newest of the interactions with the same date and time as top. */
+static int
+newest_inter(struct refresh *r, const struct inter *v, size_t n,
+	const struct fent *const *byid, size_t nbyid, sqlite3_stmt *getc,
+	struct kith_model *scratch, const struct kith_entry **best)
+{
+	int rc = 0;
+
+	*best = NULL;
+	for (size_t i = n; i-- > 0;) {
+		if (v[i].date != v[n - 1].date || v[i].time != v[n - 1].time)
+			break;
+		const struct fent *f = chunk_file(byid, nbyid, v[i].chunk);
+		struct kith_chunk c;
+		void *data;
+		size_t len;
+		if (!f)
+			return IX_DAMAGED;
+		sqlite3_bind_int64(getc, 1, v[i].chunk);
+		int s = sqlite3_step(getc);
+		if (s != SQLITE_ROW) {
+			sqlite3_reset(getc);
+			return s == SQLITE_DONE ? IX_DAMAGED : db_fail(r->ix, "read a chunk");
+		}
+		rc = col_blob(&data, &len, getc, 0);
+		sqlite3_reset(getc);
+		if (rc)
+			return rc;
+		if (kith_ptrvec_push(&scratch->build->blobs, data) < 0) {
+			free(data);
+			return KITH_ERROR;
+		}
+		if (kith_chunk_read(scratch, f->path, data, len, &c) < 0 ||
+		    v[i].eidx < 0 || (size_t)v[i].eidx >= c.nentries)
+			return IX_DAMAGED;
+		const struct kith_entry *e = c.entries[v[i].eidx];
+		int k = *best ? strcmp(e->path, (*best)->path) : 1;
+		if (k > 0 || (k == 0 && e->line > (*best)->line))
+			*best = e;
+	}
+	return 0;
+}
+
+static int
+cmp_entry_order(const struct kith_entry *x, const struct kith_entry *y)
+{
+	int c;
+
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	return x->line - y->line;
+}
+
+/*
+ * Recompute pstat for the people whose interactions may have changed:
+ * those of touched "p:" postings, and everyone when the people changed.
+ */
+static int
+totals(struct refresh *r, bool people_changed, bool cold)
+{
+	struct ix *ix = r->ix;
+	struct kith_model *m = r->m;
+	struct pstats old = { 0 };
+	struct pstat *v = NULL;
+	const struct fent **byid = NULL;
+	size_t nbyid = 0, nv = 0;
+	sqlite3_stmt *get = NULL, *getc = NULL;
+	struct kith_model *scratch = NULL;
+	int rc;
+
+	strset_uniq(&r->t.slugs);
+	if ((rc = read_pstats(ix, &old)) != 0)
+		goto out;
+	if (!(v = calloc(m->npeople + 1, sizeof *v))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	if ((rc = files_by_id(&byid, &nbyid, &r->new)) != 0 ||
+	    (rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
+	    (rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
+		goto out;
+	size_t j = 0;
+	for (size_t i = 0; i < m->npeople; i++) {
+		struct kith_person *p = m->people[i];
+		struct pstat *ps = &v[nv++];
+		while (j < old.n && strcmp(old.v[j].slug, p->slug) < 0)
+			j++;
+		bool had = j < old.n && !strcmp(old.v[j].slug, p->slug);
+		if (cold) {
+			/* the model has everything */
+			*ps = (struct pstat){ p->slug, p->ninteractions, 0, 0, NULL, 0, NULL };
+			if (p->ninteractions) {
+				const struct kith_entry *e = p->interactions[0];
+				*ps = (struct pstat){ p->slug, p->ninteractions, e->date,
+					e->time, e->path, e->line, e->title };
+			}
+			continue;
+		}
+		if (!people_changed && !strset_has(&r->t.slugs, p->slug)) {
+			if (had)
+				*ps = old.v[j];
+			else
+				*ps = (struct pstat){ p->slug, 0, 0, 0, NULL, 0, NULL };
+			continue;
+		}
+		/* notes: the person's own dated items; the journal: its posting */
+		const struct kith_entry *best = NULL;
+		size_t n = 0;
+		for (size_t k = 0; k < p->ninteractions; k++) {
+			const struct kith_entry *e = p->interactions[k];
+			if (e->kind != KITH_ENTRY_NOTE)
+				continue;
+			n++;
+			if (!best || cmp_entry_order(e, best) > 0)
+				best = e;
+		}
+		struct inter *iv = NULL;
+		size_t ni = 0;
+		char key[512];
+		snprintf(key, sizeof key, "p:%s", p->slug);
+		sqlite3_bind_text(get, 1, key, -1, SQLITE_TRANSIENT);
+		int s = sqlite3_step(get);
+		if (s == SQLITE_ROW)
+			rc = decode_inters(&iv, &ni, sqlite3_column_blob(get, 0),
+				(size_t)sqlite3_column_bytes(get, 0));
+		else if (s != SQLITE_DONE)
+			rc = db_fail(ix, "read a posting");
+		sqlite3_reset(get);
+		if (rc)
+			goto out;
+		if (ni) {
+			const struct kith_entry *e;
+			if (!scratch && (rc = kith_model_new(&scratch)) < 0) {
+				free(iv);
+				goto out;
+			}
+			rc = newest_inter(r, iv, ni, byid, nbyid, getc, scratch, &e);
+			if (rc == 0 && e && (!best || cmp_entry_order(e, best) > 0))
+				best = e;
+			n += ni;
+		}
+		free(iv);
+		if (rc)
+			goto out;
+		*ps = (struct pstat){ p->slug, n, 0, 0, NULL, 0, NULL };
+		if (best)
+			*ps = (struct pstat){ p->slug, n, best->date, best->time,
+				best->path, best->line, best->title };
+	}
+	kith_sort(v, nv, sizeof *v, cmp_pstat);
+	rc = write_pstats(ix, v, nv);
+out:
+	kith_model_free(scratch);
+	sqlite3_finalize(get);
+	sqlite3_finalize(getc);
+	free(byid);
+	free(v);
+	pstats_free(&old);
+	return rc;
+}
+
+/* Tag counts: the touched tags' new counts merged into the old ones. */
+static int
+tag_totals(struct refresh *r)
+{
+	struct ix *ix = r->ix;
+	struct kith_buf b = KITH_BUF_INIT;
+	void *blob = NULL;
+	size_t len, n = 0, k = 0;
+	struct { const char *tag; size_t n; } *v = NULL;
+	int rc;
+
+	if (!r->t.tags.n)
+		return 0;
+	if ((rc = get_meta(ix, META_TAGS, &blob, &len)) != 0)
+		return rc;
+	struct kith_dec d = { blob, blob ? (unsigned char *)blob + len : NULL, NULL, false };
+	if (blob)
+		n = kith_get_count(&d, 2);
+	if (!(v = calloc(n + r->t.tags.n + 1, sizeof *v))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[k].tag = kith_get_sstr(&d);
+		v[k].n = (size_t)kith_get_uv(&d);
+		if (!strset_has(&r->t.tags, v[k].tag))
+			k++;
+	}
+	if (d.bad) {
+		rc = IX_DAMAGED;
+		goto out;
+	}
+	for (size_t i = 0; i < r->t.tags.n; i++) {
+		v[k].tag = r->t.tags.v[i];
+		v[k++].n = r->t.tagn[i];
+	}
+	kith_sort(v, k, sizeof *v, cmp_strp);
+	size_t live = 0;
+	for (size_t i = 0; i < k; i++)
+		live += v[i].n > 0;
+	rc = kith_put_uv(&b, live);
+	for (size_t i = 0; i < k; i++) {
+		if (!v[i].n)
+			continue;
+		rc |= kith_put_str(&b, v[i].tag);
+		rc |= kith_put_uv(&b, v[i].n);
+	}
+	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
+		put_meta(ix, META_TAGS, b.ptr, b.len);
+out:
+	kith_buf_free(&b);
+	free(v);
+	free(blob);
+	return rc;
+}
+
+static void
+refresh_free(struct refresh *r)
+{
+	state_free(&r->old);
+	free(r->new.files);
+	for (size_t i = 0; i < r->new.ndirs; i++)
+		free(r->new.dirs[i].names);
+	free(r->new.dirs);
+	kith_walk_free(&r->walk);
+	kith_model_free(r->m);
+	for (size_t i = 0; i < r->nw; i++)
+		free(r->w[i].oldmeta);
+	free(r->w);
+	free(r->pe.v);
+	strset_free(&r->t.slugs);
+	strset_free(&r->t.tags);
+	free(r->t.tagn);
+	kith_arena_free(r->a);
+	kith_buf_free(&r->buf);
+}
+
+/* Drop the chunks of an old file: edits removing them from the postings. */
+static int
+drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
+	sqlite3_stmt *del)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nchunks; i++) {
+		int64_t id = f->first + (int64_t)i;
+		struct cmeta c;
+		void *data;
+		size_t len;
+		sqlite3_bind_int64(getm, 1, id);
+		int s = sqlite3_step(getm);
+		if (s != SQLITE_ROW) {
+			sqlite3_reset(getm);
+			return s == SQLITE_DONE ? IX_DAMAGED : db_fail(r->ix, "read a chunk");
+		}
+		rc = col_blob(&data, &len, getm, 0);
+		sqlite3_reset(getm);
+		if (rc)
+			return rc;
+		/* the arena keeps the bytes the meta points into */
+		char *keep = data ? kith_arena_alloc(r->a, len) : NULL;
+		if (data && keep)
+			memcpy(keep, data, len);
+		free(data);
+		if (data && !keep)
+			return KITH_ERROR;
+		if ((rc = decode_cmeta(&c, keep, len, r->a)) == 0)
+			rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a);
+		cmeta_free(&c);
+		if (rc)
+			return rc;
+	}
+	if (f->nchunks) {
+		sqlite3_bind_int64(del, 1, f->first);
+		sqlite3_bind_int64(del, 2, f->first + (int64_t)f->nchunks - 1);
+		rc = run(r->ix, del);
+	}
+	return rc;
+}
+
+static int
+apply(struct refresh *r, bool people_only)
+{
+	struct ix *ix = r->ix;
+	struct kith_model *m = NULL;
+	struct state *os = &r->old, *ns = &r->new;
+	struct kith_walk *w = &r->walk;
+	struct pchunks pc = { 0 };
+	struct strset oldk = { 0 }, newk = { 0 }, changedk = { 0 };
+	struct stat *stats = NULL;
+	struct mark *marks = NULL;
+	bool *parsed = NULL, *gone = NULL;
+	size_t *wfrom = NULL;
+	sqlite3_stmt *st = NULL, *getm = NULL, *del = NULL, *ins = NULL, *upd = NULL;
+	bool people_changed = false, cold = !os->blob;
+	void *pblob = NULL;
+	size_t plen = 0, nchanged = 0;
+	int rc;
+
+	if ((rc = kith_model_new(&r->m)) < 0)
+		goto out;
+	m = r->m;
+	/* The new state: the walk's files, keeping what did not change. */
+	ns->next_id = os->next_id;
+	ns->nfiles = w->nfiles;
+	ns->files = calloc(w->nfiles + 1, sizeof *ns->files);
+	ns->ndirs = w->ndirs;
+	ns->dirs = calloc(w->ndirs + 1, sizeof *ns->dirs);
+	stats = calloc(w->nfiles + 1, sizeof *stats);
+	marks = calloc(w->nfiles + 2, sizeof *marks);
+	parsed = calloc(w->nfiles + 1, sizeof *parsed);
+	gone = calloc(w->nfiles + 1, sizeof *gone);
+	wfrom = calloc(w->nfiles + 2, sizeof *wfrom);
+	if (!ns->files || !ns->dirs || !stats || !marks || !parsed || !gone || !wfrom) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < w->ndirs; i++) {
+		ns->dirs[i] = w->dirs[i];
+		ns->dirs[i].names = NULL;
+		ns->dirs[i].racy = w->dirs[i].mtime >= r->now - RACY_NS ||
+			w->dirs[i].ctime >= r->now - RACY_NS;
+	}
+	for (size_t i = 0; i < w->nfiles; i++) {
+		const struct kith_file_stat *s = &w->files[i];
+		const struct fent *f = find_file(os, s->path);
+		if (unchanged(f, s)) {
+			ns->files[i] = *f;
+			continue;
+		}
+		ns->files[i] = (struct fent){ .path = s->path };
+		parsed[i] = true;
+		nchanged++;
+		people_changed |= is_person_path(s->path);
+	}
+	for (size_t i = 0; i < os->nfiles; i++)
+		if (is_person_path(os->files[i].path) && !find_file(ns, os->files[i].path))
+			people_changed = true;
+	if ((rc = get_meta(ix, META_PEOPLE, &pblob, &plen)) != 0)
+		goto out;
+	if (!pblob)
+		people_changed = true;
+	/* The people part. */
+	if (people_changed) {
+		struct kith_model_build *b = m->build;
+		struct pchunks old = { 0 };
+		if (pblob) {
+			/* the old keys, from the old people part resolved */
+			struct kith_model *om = NULL;
+			void *copy = malloc(plen ? plen : 1);
+			if (!copy) {
+				rc = kith_error_set(KITH_ERROR, "out of memory");
+				goto out;
+			}
+			memcpy(copy, pblob, plen);
+			if ((rc = kith_model_new(&om)) < 0 ||
+			    (rc = decode_people(om, copy, plen, true, NULL)) != 0 ||
+			    (rc = model_keys(&oldk, om, r->a)) != 0) {
+				kith_model_free(om);
+				goto out;
+			}
+			/* the keys' strings live in r->a; the model can go */
+			kith_model_free(om);
+			if ((rc = decode_people(m, pblob, plen, false, &old)) != 0) {
+				pblob = NULL; /* the model owns it now */
+				free(old.v);
+				goto out;
+			}
+			pblob = NULL;
+		}
+		/* unchanged people from the old part, changed ones parsed */
+		pc.v = calloc(old.n + w->nfiles + 1, sizeof *pc.v);
+		if (!pc.v) {
+			free(old.v);
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		size_t np = 0;
+		for (size_t i = 0; i < old.n; i++) {
+			const char *p = old.v[i].person->path;
+			const struct fent *f = find_file(ns, p);
+			if (f && f->id) /* still there, unchanged */
+				pc.v[pc.n++] = old.v[i];
+			else
+				old.v[i].person->slug = NULL; /* dropped below */
+		}
+		free(old.v);
+		/* keep only the people kept: drop the others' objects */
+		for (size_t i = 0; i < b->people.n; i++)
+			if (((struct kith_person *)b->people.v[i])->slug)
+				b->people.v[np++] = b->people.v[i];
+		b->people.n = np;
+		size_t ke = 0, km = 0, kf = 0;
+		for (size_t i = 0; i < b->entries.n; i++) {
+			struct kith_entry *e = b->entries.v[i];
+			if (!e->owner || e->owner->slug)
+				b->entries.v[ke++] = e;
+		}
+		for (size_t i = 0; i < b->mentions.n; i++) {
+			struct kith_mention *mn = b->mentions.v[i];
+			if (!mn->in_person || mn->in_person->slug)
+				b->mentions.v[km++] = mn;
+		}
+		for (size_t i = 0; i < b->followups.n; i++) {
+			struct kith_followup *f = b->followups.v[i];
+			if (!f->in_person || f->in_person->slug)
+				b->followups.v[kf++] = f;
+		}
+		b->entries.n = ke;
+		b->mentions.n = km;
+		b->followups.n = kf;
+		for (size_t i = 0; i < w->nfiles; i++) {
+			const char *p = w->files[i].path;
+			struct kith_chunk c;
+			if (!parsed[i] || !is_person_path(p))
+				continue;
+			set_mark(m, &marks[i]);
+			rc = kith_model_load_file(m, ix->repo, p, true, &stats[i]);
+			if (rc == KITH_ENOTFOUND) {
+				gone[i] = true;
+				continue;
+			}
+			if (rc < 0)
+				goto out;
+			set_mark(m, &marks[i + 1]);
+			if (marks[i + 1].warnings > marks[i].warnings)
+				ns->files[i].warning = b->warnings.v[marks[i].warnings];
+			if ((rc = cut_file(m, &marks[i], &marks[i + 1], true, &c, r, i)) < 0)
+				goto out;
+			if (c.person)
+				pc.v[pc.n++] = c;
+		}
+		if ((rc = kith_model_finish(m)) < 0)
+			goto out;
+		b->keys_ready = true;
+		kith_buf_clear(&r->buf);
+		if ((rc = encode_people(&r->buf, m, &pc)) < 0 ||
+		    (rc = put_meta(ix, META_PEOPLE, r->buf.ptr, r->buf.len)) != 0 ||
+		    (rc = model_keys(&newk, m, r->a)) != 0)
+			goto out;
+		for (int side = 0; side < 2; side++) {
+			struct strset *x = side ? &newk : &oldk, *y = side ? &oldk : &newk;
+			for (size_t i = 0; i < x->n; i++) {
+				if (strset_has(y, x->v[i]))
+					continue;
+				const char *t = strchr(x->v[i], '\t') + 1, *e = strrchr(x->v[i], '\t');
+				char *k = kith_arena_alloc(r->a, (size_t)(e - t) + 3);
+				if (!k) {
+					rc = KITH_ERROR;
+					goto out;
+				}
+				memcpy(k, "t:", 2);
+				memcpy(k + 2, t, (size_t)(e - t));
+				k[(e - t) + 2] = '\0';
+				if ((rc = strset_add(&changedk, k)) < 0)
+					goto out;
+			}
+		}
+		strset_uniq(&changedk);
+	} else {
+		rc = decode_people(m, pblob, plen, true, NULL);
+		pblob = NULL;
+		if (rc)
+			goto out;
+	}
+	size_t from = m->build->mentions.n;
+	/* The journal part: changed files parsed. */
+	for (size_t i = 0; i < w->nfiles; i++) {
+		const char *p = w->files[i].path;
+		if (!parsed[i] || is_person_path(p))
+			continue;
+		set_mark(m, &marks[i]);
+		rc = kith_model_load_file(m, ix->repo, p, false, &stats[i]);
+		if (rc == KITH_ENOTFOUND) {
+			gone[i] = true;
+			continue;
+		}
+		if (rc < 0)
+			goto out;
+		set_mark(m, &marks[i + 1]);
+		if (marks[i + 1].warnings > marks[i].warnings)
+			ns->files[i].warning = m->build->warnings.v[marks[i].warnings];
+		wfrom[i] = r->nw;
+		if (!ns->files[i].warning &&
+		    (rc = cut_file(m, &marks[i], &marks[i + 1], false, NULL, r, i)) < 0)
+			goto out;
+	}
+	size_t nnew = r->nw;
+	/* Entries that mention a changed key: resolved again. */
+	if (changedk.n && os->blob) {
+		int64_t *ids = NULL;
+		size_t nids = 0, cap = 0;
+		const struct fent **byid = NULL;
+		size_t nbyid = 0;
+		if ((rc = prep(ix, &st, "SELECT v FROM posting WHERE k = ?1")) != 0)
+			goto out;
+		for (size_t i = 0; i < changedk.n && rc == 0; i++)
+			rc = posting_ids(ix, st, changedk.v[i], &ids, &nids, &cap);
+		sqlite3_finalize(st);
+		st = NULL;
+		kith_sort(ids, nids, sizeof *ids, cmp_i64);
+		if (rc == 0)
+			rc = files_by_id(&byid, &nbyid, os);
+		if (rc == 0)
+			rc = prep(ix, &st, "SELECT meta, data FROM chunk WHERE id = ?1");
+		for (size_t i = 0; rc == 0 && i < nids; i++) {
+			if (i && ids[i] == ids[i - 1])
+				continue;
+			const struct fent *f = chunk_file(byid, nbyid, ids[i]);
+			const struct fent *nf = f ? find_file(ns, f->path) : NULL;
+			if (!f) {
+				rc = IX_DAMAGED;
+				break;
+			}
+			if (!nf || !nf->id)
+				continue; /* its file changed or went: parsed anew */
+			struct wchunk wc = { ids[i], (size_t)(nf - ns->files), { 0 }, NULL, 0 };
+			void *data;
+			size_t len;
+			sqlite3_bind_int64(st, 1, ids[i]);
+			int s = sqlite3_step(st);
+			if (s != SQLITE_ROW) {
+				sqlite3_reset(st);
+				rc = s == SQLITE_DONE ? IX_DAMAGED : db_fail(ix, "read a chunk");
+				break;
+			}
+			if ((rc = col_blob(&wc.oldmeta, &wc.oldlen, st, 0)) == 0)
+				rc = col_blob(&data, &len, st, 1);
+			sqlite3_reset(st);
+			if (rc) {
+				free(wc.oldmeta);
+				break;
+			}
+			if (kith_ptrvec_push(&m->build->blobs, data) < 0) {
+				free(data);
+				free(wc.oldmeta);
+				rc = KITH_ERROR;
+				break;
+			}
+			if (kith_chunk_read(m, nf->path, data, len, &wc.c) < 0) {
+				free(wc.oldmeta);
+				rc = IX_DAMAGED;
+				break;
+			}
+			if ((rc = push_w(r, &wc)) < 0)
+				free(wc.oldmeta);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		free(ids);
+		free(byid);
+		if (rc)
+			goto out;
+	}
+	if ((rc = kith_model_finish_rest(m, from)) < 0)
+		goto out;
+	/* Write: the chunks of changed and removed journal files go. */
+	if ((rc = prep(ix, &getm, "SELECT meta FROM chunk WHERE id = ?1")) != 0 ||
+	    (rc = prep(ix, &del, "DELETE FROM chunk WHERE id BETWEEN ?1 AND ?2")) != 0 ||
+	    (rc = prep(ix, &ins, "INSERT INTO chunk(id, meta, data) VALUES(?1, ?2, ?3)")) != 0 ||
+	    (rc = prep(ix, &upd, "UPDATE chunk SET meta = ?2 WHERE id = ?1")) != 0)
+		goto out;
+	for (size_t i = 0; i < os->nfiles; i++) {
+		const struct fent *f = &os->files[i];
+		const struct fent *nf = find_file(ns, f->path);
+		if (f->nchunks && (!nf || !nf->id) &&
+		    (rc = drop_file(r, f, getm, del)) != 0)
+			goto out;
+	}
+	/* Chunks resolved again: their interactions anew. */
+	for (size_t i = nnew; i < r->nw; i++) {
+		struct wchunk *wc = &r->w[i];
+		struct cmeta oc, nc;
+		char *keep = kith_arena_alloc(r->a, wc->oldlen + 1);
+		if (!keep) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		memcpy(keep, wc->oldmeta, wc->oldlen);
+		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a)) == 0)
+			rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a);
+		cmeta_free(&oc);
+		if (rc || (rc = cmeta_of(&nc, &wc->c, r->a)) != 0)
+			goto out;
+		rc = cmeta_edits(&r->pe, &nc, wc->id,
+			(const struct kith_entry *const *)wc->c.entries, true, true, r->a);
+		kith_buf_clear(&r->buf);
+		if (rc == 0)
+			rc = encode_cmeta(&r->buf, &nc);
+		cmeta_free(&nc);
+		if (rc)
+			goto out;
+		sqlite3_bind_int64(upd, 1, wc->id);
+		sqlite3_bind_blob(upd, 2, r->buf.ptr, (int)r->buf.len, SQLITE_STATIC);
+		if ((rc = run(ix, upd)) != 0)
+			goto out;
+	}
+	/* The changed files: their chunks, new ids in file order. */
+	for (size_t i = 0, k = 0; i < w->nfiles; i++) {
+		struct fent *f = &ns->files[i];
+		if (!parsed[i])
+			continue;
+		if (gone[i]) {
+			f->path = NULL;
+			continue;
+		}
+		f->id = ns->next_id++;
+		f->size = (int64_t)stats[i].st_size;
+		f->mtime = (int64_t)stats[i].st_mtim.tv_sec * 1000000000 + stats[i].st_mtim.tv_nsec;
+		f->ctime = (int64_t)stats[i].st_ctim.tv_sec * 1000000000 + stats[i].st_ctim.tv_nsec;
+		f->ino = (uint64_t)stats[i].st_ino;
+		f->racy = f->mtime >= r->now - RACY_NS || f->ctime >= r->now - RACY_NS;
+		f->first = f->nchunks = 0;
+		if (is_person_path(f->path))
+			continue;
+		while (k < nnew && r->w[k].file < i)
+			k++;
+		for (; k < nnew && r->w[k].file == i; k++) {
+			struct wchunk *wc = &r->w[k];
+			struct cmeta c;
+			int64_t id = ns->next_id++;
+			if (!f->nchunks)
+				f->first = id;
+			f->nchunks++;
+			if ((rc = cmeta_of(&c, &wc->c, r->a)) == 0)
+				rc = cmeta_edits(&r->pe, &c, id,
+					(const struct kith_entry *const *)wc->c.entries, true, false, r->a);
+			kith_buf_clear(&r->buf);
+			if (rc == 0)
+				rc = encode_cmeta(&r->buf, &c);
+			cmeta_free(&c);
+			if (rc)
+				goto out;
+			size_t mlen = r->buf.len;
+			if ((rc = kith_chunk_write(&r->buf, &wc->c)) < 0)
+				goto out;
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_blob(ins, 2, r->buf.ptr, (int)mlen, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 3, r->buf.ptr + mlen, (int)(r->buf.len - mlen),
+				SQLITE_STATIC);
+			if ((rc = run(ix, ins)) != 0)
+				goto out;
+		}
+	}
+	/* files that vanished while parsing: out of the state */
+	size_t kf = 0;
+	for (size_t i = 0; i < ns->nfiles; i++)
+		if (ns->files[i].path)
+			ns->files[kf++] = ns->files[i];
+	ns->nfiles = kf;
+	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a)) != 0 ||
+	    (rc = totals(r, people_changed, cold)) != 0 ||
+	    (rc = tag_totals(r)) != 0 ||
+	    (rc = write_state(ix, ns)) != 0)
+		goto out;
+	(void)people_only;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(getm);
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	free(pblob);
+	free(pc.v);
+	strset_free(&oldk);
+	strset_free(&newk);
+	strset_free(&changedk);
+	free(stats);
+	free(marks);
+	free(parsed);
+	free(gone);
+	free(wfrom);
+	return rc;
+}
+
+/*
+ * Bring the index up to date with the files; then, inside a read
+ * transaction that the caller ends, *s is the state to load from.
+ */
+static int
+refresh(struct ix *ix, struct state *s)
+{
+	struct refresh r = { .ix = ix, .now = now_ns() };
+	bool txn = false;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = kith_arena_new(&r.a)) < 0)
+		return rc;
+	tr("r0");
+	if ((rc = exec(ix, "BEGIN")) != 0)
+		goto out;
+	if ((rc = read_state(ix, &r.old)) != 0)
+		goto out;
+	tr("state");
+	if ((rc = kith_repo_walk(&r.walk, ix->repo, r.old.dirs, r.old.ndirs,
+	    false)) < 0)
+		goto out;
+	tr("walk");
+	if (!anything_changed(&r.old, &r.walk)) {
+		*s = r.old; /* still reading: the snapshot it came from */
+		memset(&r.old, 0, sizeof r.old);
+		goto out;
+	}
+	if ((rc = exec(ix, "COMMIT")) != 0)
+		goto out;
+	/* Again under the write lock: another process may have done it. */
+	if ((rc = exec(ix, "BEGIN IMMEDIATE")) != 0)
+		goto out;
+	txn = true;
+	state_free(&r.old);
+	if ((rc = read_state(ix, &r.old)) != 0)
+		goto out;
+	if (anything_changed(&r.old, &r.walk) && (rc = apply(&r, false)) != 0)
+		goto out;
+	rc = exec(ix, "COMMIT");
+	txn = false;
+	if (rc == 0 && (rc = exec(ix, "BEGIN")) == 0)
+		rc = read_state(ix, s);
+out:
+	if (txn)
+		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+	refresh_free(&r);
+	return rc;
+}
+
+/* ---- loading a query's model ---- */
+
+/* Cut each journal entry's text from its file, as the parser does. */
+static int
+load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
+	struct kith_arena *a)
+{
+	struct kith_buf abs = KITH_BUF_INIT;
+	struct kith_src src = { 0 };
+	struct stat st;
+	char *text = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = kith_repo_path(&abs, ix->repo, f->path)) < 0)
+		goto out;
+	if (kith_file_read_st(&text, &len, abs.ptr, &st) < 0 ||
+	    (int64_t)st.st_size != f->size || (uint64_t)st.st_ino != f->ino ||
+	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime ||
+	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec != f->ctime) {
+		rc = IX_STALE; /* changed since the walk: look again */
+		goto out;
+	}
+	if ((rc = kith_src_init(&src, text, len)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!(es[i]->text = kith_src_lines(a, &src, es[i]->line, es[i]->end_line))) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+out:
+	kith_src_free(&src);
+	free(text);
+	kith_buf_free(&abs);
+	return rc;
+}
+
+/* The "t:" keys that find p: its slug, folded name and aliases. */
+static int
+find_keys(struct strset *out, const struct kith_model *m,
+	const struct kith_person *p, struct kith_arena *a)
+{
+	const struct kith_model_build *b = m->build;
+	struct kith_buf k = KITH_BUF_INIT;
+	int rc = kith_buf_printf(&k, "t:%s", p->slug);
+	const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+
+	rc = s ? strset_add(out, s) : KITH_ERROR;
+	for (int t = 0; t < 2; t++) {
+		const struct kith_model_key *v = t ? b->aliases : b->names;
+		size_t n = t ? b->naliases : b->nnames;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (v[i].person != p)
+				continue;
+			kith_buf_clear(&k);
+			rc = kith_buf_printf(&k, "t:%s", v[i].key);
+			s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+			rc = s ? strset_add(out, s) : KITH_ERROR;
+		}
+	}
+	kith_buf_free(&k);
+	return rc;
+}
+
+/* Rotate v so that the items from index k on come first. */
+static int
+rotate(struct kith_ptrvec *v, size_t k)
+{
+	void **t;
+
+	if (!k || k == v->n)
+		return 0;
+	if (!(t = malloc(k * sizeof *t)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	memcpy(t, v->v, k * sizeof *t);
+	memmove(v->v, v->v + k, (v->n - k) * sizeof *t);
+	memcpy(v->v + (v->n - k), t, k * sizeof *t);
+	free(t);
+	return 0;
+}
+
+static kith_date
+path_date(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	kith_date d;
+
+	base = base ? base + 1 : path;
+	if (strlen(base) != 13 || kith_date_parse_iso(&d, base, 10) < 0)
+		return KITH_NODATE;
+	return d;
+}
+
+/* A chunk picked, by its file's place in the state. */
+struct pick {
+	size_t file;
+	int64_t id;
+};
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+load(struct ix *ix, struct state *sp, struct kith_model **out,
+	const struct kith_query *q)
+{
+	struct kith_model *m = NULL;
+	struct state s = *sp;
+	struct strset keys = { 0 };
+	struct pstats ps = { 0 };
+	struct kith_arena *a = NULL;
+	sqlite3_stmt *get = NULL, *getc = NULL;
+	struct kith_ptrvec es = { 0 };
+	struct pick *picks = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, capids = 0, npicks = 0, pm, pf;
+	const struct fent **byid = NULL;
+	size_t nbyid = 0;
+	void *blob = NULL;
+	size_t blen;
+	int rc;
+
+	*out = NULL;
+	memset(sp, 0, sizeof *sp); /* ours now */
+	if ((rc = kith_model_new(&m)) < 0 || (rc = kith_arena_new(&a)) < 0)
+		goto out;
+	if ((rc = get_meta(ix, META_PEOPLE, &blob, &blen)) != 0)
+		goto out;
+	if (!blob) {
+		rc = IX_STALE; /* made meanwhile by someone else: look again */
+		goto out;
+	}
+	rc = decode_people(m, blob, blen, true, NULL);
+	blob = NULL;
+	if (rc)
+		goto out;
+	tr("people");
+	pm = m->build->mentions.n;
+	pf = m->build->followups.n;
+	if ((rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0)
+		goto out;
+	/* Whom the query names: the keys their entries mention. */
+	for (size_t i = 0; i < q->npeople; i++) {
+		struct kith_person *p;
+		if (kith_model_find_person(&p, m, q->people[i]) == 0 &&
+		    (rc = find_keys(&keys, m, p, a)) != 0)
+			goto out;
+	}
+	strset_uniq(&keys);
+	for (size_t i = 0; rc == 0 && i < keys.n; i++)
+		rc = posting_ids(ix, get, keys.v[i], &ids, &nids, &capids);
+	for (size_t i = 0; rc == 0 && i < q->ntags; i++) {
+		struct kith_buf k = KITH_BUF_INIT;
+		if ((rc = kith_buf_printf(&k, "g:%s", q->tags[i])) == 0)
+			rc = posting_ids(ix, get, k.ptr, &ids, &nids, &capids);
+		kith_buf_free(&k);
+	}
+	if (rc == 0 && (q->flags & KITH_Q_OPEN))
+		rc = posting_ids(ix, get, "o:", &ids, &nids, &capids);
+	if (rc == 0 && (q->flags & KITH_Q_FOLLOWUPS))
+		rc = posting_ids(ix, get, "f:", &ids, &nids, &capids);
+	if (rc)
+		goto out;
+	/* ids to files; whole files for dates and for all */
+	if ((rc = files_by_id(&byid, &nbyid, &s)) != 0)
+		goto out;
+	size_t whole = 0;
+	for (size_t i = 0; (q->flags & (KITH_Q_ALL | KITH_Q_DATES)) && i < s.nfiles; i++) {
+		const struct fent *f = &s.files[i];
+		if (!f->nchunks)
+			continue;
+		kith_date d = path_date(f->path);
+		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
+		    d != KITH_NODATE && d >= q->since && d <= q->until))
+			whole += f->nchunks;
+	}
+	if (!(picks = malloc((nids + whole + 1) * sizeof *picks))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; whole && i < s.nfiles; i++) {
+		const struct fent *f = &s.files[i];
+		if (!f->nchunks)
+			continue;
+		kith_date d = path_date(f->path);
+		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
+		    d != KITH_NODATE && d >= q->since && d <= q->until))
+			for (size_t j = 0; j < f->nchunks; j++)
+				picks[npicks++] = (struct pick){ i, f->first + (int64_t)j };
+	}
+	for (size_t i = 0; i < nids; i++) {
+		const struct fent *f = chunk_file(byid, nbyid, ids[i]);
+		if (!f) {
+			rc = IX_DAMAGED;
+			goto out;
+		}
+		picks[npicks++] = (struct pick){ (size_t)(f - s.files), ids[i] };
+	}
+	kith_sort(picks, npicks, sizeof *picks, cmp_pick);
+	size_t u = 0;
+	for (size_t i = 0; i < npicks; i++)
+		if (!u || picks[u - 1].id != picks[i].id)
+			picks[u++] = picks[i];
+	npicks = u;
+	/* Read them, file by file, in file order. */
+	if ((rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
+		goto out;
+	const char *mpath = NULL;
+	for (size_t i = 0; i < npicks; i++) {
+		const struct fent *f = &s.files[picks[i].file];
+		bool skip = false;
+		if (!i || picks[i - 1].file != picks[i].file)
+			if (!(mpath = kith_arena_strdup(m->arena, f->path))) {
+				rc = KITH_ERROR;
+				goto out;
+			}
+		for (size_t j = 0; j < q->ndays && !skip; j++)
+			skip = !strcmp(q->days[j], f->path);
+		if (skip)
+			continue;
+		struct kith_chunk c;
+		void *data;
+		size_t len;
+		sqlite3_bind_int64(getc, 1, picks[i].id);
+		int r = sqlite3_step(getc);
+		if (r != SQLITE_ROW) {
+			sqlite3_reset(getc);
+			rc = r == SQLITE_DONE ? IX_DAMAGED : db_fail(ix, "read a chunk");
+			goto out;
+		}
+		rc = col_blob(&data, &len, getc, 0);
+		sqlite3_reset(getc);
+		if (rc)
+			goto out;
+		if (kith_ptrvec_push(&m->build->blobs, data) < 0) {
+			free(data);
+			rc = KITH_ERROR;
+			goto out;
+		}
+		if (kith_chunk_read(m, mpath, data, len, &c) < 0) {
+			rc = IX_DAMAGED;
+			goto out;
+		}
+		for (size_t j = 0; j < c.nentries; j++)
+			if ((rc = kith_ptrvec_push(&es, c.entries[j])) < 0)
+				goto out;
+		bool last = i + 1 == npicks || picks[i + 1].file != picks[i].file;
+		if (last && (q->flags & KITH_Q_TEXT) && es.n &&
+		    (rc = load_text(ix, (struct kith_entry **)es.v, es.n, f, m->arena)) != 0)
+			goto out;
+		if (last)
+			es.n = 0;
+	}
+	/* The files skipped, in file order. */
+	for (size_t i = 0; i < s.nfiles; i++) {
+		if (!s.files[i].warning)
+			continue;
+		char *wn = kith_arena_strdup(m->arena, s.files[i].warning);
+		if (!wn || (rc = kith_ptrvec_push(&m->build->warnings, wn)) < 0) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+	}
+	/* Days parsed afresh. */
+	for (size_t i = 0; i < q->ndays; i++)
+		if ((rc = kith_model_load_file(m, ix->repo, q->days[i], false, NULL)) < 0 &&
+		    rc != KITH_ENOTFOUND)
+			goto out;
+	tr("chunks");
+	if ((rc = kith_model_finish_rest(m, pm)) < 0)
+		goto out;
+	tr("finish");
+	/* In file order: journal/ before people/. */
+	if ((rc = rotate(&m->build->mentions, pm)) < 0 ||
+	    (rc = rotate(&m->build->followups, pf)) < 0)
+		goto out;
+	m->mentions = (struct kith_mention **)m->build->mentions.v;
+	m->followups = (struct kith_followup **)m->build->followups.v;
+	/* Everyone's totals over the whole repository. */
+	if ((rc = read_pstats(ix, &ps)) != 0)
+		goto out;
+	for (size_t i = 0, j = 0; i < m->npeople; i++) {
+		struct kith_person *p = m->people[i];
+		p->count = 0;
+		p->last = KITH_NODATE;
+		p->latest = NULL;
+		while (j < ps.n && strcmp(ps.v[j].slug, p->slug) < 0)
+			j++;
+		if (j == ps.n || strcmp(ps.v[j].slug, p->slug))
+			continue;
+		struct kith_entry *e = kith_arena_alloc(m->arena, sizeof *e);
+		if (!e) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		p->count = ps.v[j].n;
+		e->date = p->last = ps.v[j].date;
+		e->time = ps.v[j].time;
+		e->path = kith_arena_strdup(m->arena, ps.v[j].path);
+		e->line = e->end_line = ps.v[j].line;
+		e->title = kith_arena_strdup(m->arena, ps.v[j].title);
+		if (!e->path || !e->title) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		e->kind = is_person_path(e->path) ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
+		p->latest = e;
+	}
+	if (q->flags & KITH_Q_TAG_COUNTS) {
+		struct kith_model_build *b = m->build;
+		void *tb = NULL;
+		size_t tl;
+		if ((rc = get_meta(ix, META_TAGS, &tb, &tl)) != 0)
+			goto out;
+		if (tb && kith_ptrvec_push(&b->blobs, tb) < 0) {
+			free(tb);
+			rc = KITH_ERROR;
+			goto out;
+		}
+		struct kith_dec d = { tb, tb ? (unsigned char *)tb + tl : NULL, NULL, false };
+		size_t n = tb ? kith_get_count(&d, 2) : 0;
+		if (!(b->tag_counts = calloc(n + 1, sizeof *b->tag_counts))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			b->tag_counts[i].tag = kith_get_sstr(&d);
+			b->tag_counts[i].n = (size_t)kith_get_uv(&d);
+		}
+		if (d.bad) {
+			rc = IX_DAMAGED;
+			goto out;
+		}
+		b->ntag_counts = n;
+		b->has_tag_counts = true;
+	}
+	m->partial = !(q->flags & KITH_Q_ALL) || q->ndays;
+	tr("pstat");
+	*out = m;
+	m = NULL;
+out:
+	sqlite3_finalize(get);
+	sqlite3_finalize(getc);
+	kith_ptrvec_free(&es);
+	strset_free(&keys);
+	pstats_free(&ps);
+	state_free(&s);
+	free(picks);
+	free(ids);
+	free(byid);
+	free(blob);
+	kith_arena_free(a);
+	kith_model_free(m);
+	return rc;
+}
+
+int
+kith_index_query(struct kith_model **out, struct kith_repo *repo,
+	const struct kith_query *q, const char **notice)
+{
+	struct ix ix = { 0 };
+	int rc = 1;
+
+	*out = NULL;
+	*notice = NULL;
+	for (int attempt = 0; attempt < 4; attempt++) {
+		struct state s = { 0 };
+		rc = ix_open(&ix, repo, notice);
+		if (rc == 0)
+			rc = refresh(&ix, &s);
+		if (rc == 0)
+			rc = load(&ix, &s, out, q);
+		state_free(&s);
+		if (ix.db && !sqlite3_get_autocommit(ix.db))
+			sqlite3_exec(ix.db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+		ix_close(&ix);
+		if (rc == IX_DAMAGED) {
+			if (!*notice)
+				*notice = "the index .kith/index.db was damaged: built again";
+			if ((rc = ix_remove(repo)) != 0)
+				return rc < 0 ? rc : 1;
+			rc = 1;
+			continue;
+		}
+		if (rc != IX_STALE)
+			break;
+		rc = 1; /* a file changed under us: look again */
+	}
+	return rc;
+}

@@ -33,7 +33,7 @@ kith_buf_grow(struct kith_buf *b, size_t extra)
 int
 kith_buf_put(struct kith_buf *b, const void *data, size_t len)
 {
-	if (kith_buf_grow(b, len) < 0)
+	if (b->len + len + 1 > b->cap && kith_buf_grow(b, len) < 0)
 		return KITH_ERROR;
 	if (len)
 		memcpy(b->ptr + b->len, data, len);

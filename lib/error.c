@@ -8,7 +8,8 @@
 
 #include "kith.h"
 
-static char message[1024];
+/* per thread: the index parses on two */
+static _Thread_local char message[1024];
 
 const char *
 kith_error(void)

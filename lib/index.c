@@ -31,7 +31,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -782,6 +784,7 @@ struct pedit {
 	int64_t chunk;
 	int eidx, date, time;
 	bool add;
+	uint32_t group;  /* the rank of its key among the keys (apply_pedits) */
 };
 
 struct pedits {
@@ -808,10 +811,9 @@ static int
 cmp_pedit(const void *a, const void *b)
 {
 	const struct pedit *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
 
-	if (c)
-		return c;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
 	if (x->add != y->add)
 		return x->add ? 1 : -1; /* removals first */
 	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
@@ -949,6 +951,79 @@ struct touched {
 	size_t ntagn, captagn;
 };
 
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return h;
+}
+
+/* Give each edit its key's rank among the distinct keys, then sort by it. */
+static int
+group_pedits(struct pedits *pe)
+{
+	size_t cap = 64, nk = 0;
+	uint32_t *slots, *rank;
+	const char **keys;
+
+	while (cap < 2 * pe->n + 2)
+		cap *= 2;
+	slots = malloc(cap * sizeof *slots);
+	keys = malloc((pe->n + 1) * sizeof *keys);
+	rank = malloc((pe->n + 1) * sizeof *rank);
+	if (!slots || !keys || !rank) {
+		free(slots);
+		free(keys);
+		free(rank);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	memset(slots, 0xff, cap * sizeof *slots);
+	for (size_t i = 0; i < pe->n; i++) {
+		size_t h = (size_t)hash_str(pe->v[i].key) & (cap - 1);
+		while (slots[h] != UINT32_MAX && strcmp(keys[slots[h]], pe->v[i].key))
+			h = (h + 1) & (cap - 1);
+		if (slots[h] == UINT32_MAX) {
+			slots[h] = (uint32_t)nk;
+			keys[nk++] = pe->v[i].key;
+		}
+		pe->v[i].group = slots[h];
+	}
+	/* rank the distinct keys by bytes: postings are written in key order */
+	const char **sorted = malloc((nk + 1) * sizeof *sorted);
+	if (!sorted) {
+		free(slots);
+		free(keys);
+		free(rank);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	memcpy(sorted, keys, nk * sizeof *keys);
+	kith_sort(sorted, nk, sizeof *sorted, cmp_strp);
+	memset(slots, 0xff, cap * sizeof *slots);
+	for (size_t i = 0; i < nk; i++) {
+		size_t h = (size_t)hash_str(keys[i]) & (cap - 1);
+		while (slots[h] != UINT32_MAX)
+			h = (h + 1) & (cap - 1);
+		slots[h] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < nk; i++) {
+		size_t h = (size_t)hash_str(sorted[i]) & (cap - 1);
+		while (strcmp(keys[slots[h]], sorted[i]))
+			h = (h + 1) & (cap - 1);
+		rank[slots[h]] = (uint32_t)i;
+	}
+	for (size_t i = 0; i < pe->n; i++)
+		pe->v[i].group = rank[pe->v[i].group];
+	kith_sort(pe->v, pe->n, sizeof *pe->v, cmp_pedit);
+	free(sorted);
+	free(slots);
+	free(keys);
+	free(rank);
+	return 0;
+}
+
 /* Apply every edit: read each posting once, change it, write it. */
 static int
 apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
@@ -958,7 +1033,8 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 	struct kith_buf b = KITH_BUF_INIT;
 	int rc;
 
-	kith_sort(pe->v, pe->n, sizeof *pe->v, cmp_pedit);
+	if ((rc = group_pedits(pe)) < 0)
+		return rc;
 	if ((rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
 	    (rc = prep(ix, &put, "INSERT OR REPLACE INTO posting VALUES(?1, ?2)")) != 0 ||
 	    (rc = prep(ix, &del, "DELETE FROM posting WHERE k = ?1")) != 0)
@@ -970,7 +1046,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		void *v = NULL;
 		int r;
 
-		for (j = i; j < pe->n && !strcmp(pe->v[j].key, k); j++)
+		for (j = i; j < pe->n && pe->v[j].group == pe->v[i].group; j++)
 			;
 		sqlite3_bind_text(get, 1, k, -1, SQLITE_STATIC);
 		r = sqlite3_step(get);
@@ -1108,15 +1184,17 @@ cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
 
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; rc == 0 && i < c->nmentions; i++) {
-		char *f = NULL;
-		const char *t = c->mentions[i]->target;
-		kith_buf_clear(&k);
-		if ((rc = kith_fold(&f, t, strlen(t))) < 0)
+		const char *f = c->mentions[i]->key; /* folded by the finish */
+		if (!f)
+			continue;
+		char *s = kith_arena_alloc(a, strlen(f) + 3);
+		if (!s) {
+			rc = KITH_ERROR;
 			break;
-		rc = kith_buf_printf(&k, "t:%s", f);
-		free(f);
-		const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
-		rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
+		}
+		memcpy(s, "t:", 2);
+		strcpy(s + 2, f);
+		rc = strset_add(&out->keys, s);
 	}
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->entries[i]->ntags; j++) {
@@ -1206,7 +1284,7 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 	int rc = 0;
 
 	for (size_t i = 0; !inter_only && rc == 0 && i < c->keys.n; i++)
-		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add });
+		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add, 0 });
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->ninter[i]; j++) {
 			char *k = kith_arena_alloc(a, strlen(c->inter[i][j]) + 3);
@@ -1215,7 +1293,7 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 			strcpy(k, "p:");
 			strcat(k, c->inter[i][j]);
 			rc = pedit_push(pe, &(struct pedit){ k, id, (int)i,
-				es ? es[i]->date : 0, es ? es[i]->time : 0, add });
+				es ? es[i]->date : 0, es ? es[i]->time : 0, add, 0 });
 		}
 	return rc;
 }
@@ -1343,69 +1421,6 @@ push_w(struct refresh *r, const struct wchunk *w)
 		r->capw = nc;
 	}
 	r->w[r->nw++] = *w;
-	return 0;
-}
-
-struct mark {
-	size_t people, entries, mentions, followups, warnings;
-};
-
-static void
-set_mark(struct kith_model *m, struct mark *k)
-{
-	struct kith_model_build *b = m->build;
-
-	*k = (struct mark){ b->people.n, b->entries.n, b->mentions.n,
-		b->followups.n, b->warnings.n };
-}
-
-static void *
-copy_ptrs(struct kith_arena *a, void *const *v, size_t n)
-{
-	void **c;
-
-	if (!n)
-		return NULL;
-	if ((c = kith_arena_alloc(a, n * sizeof *c)))
-		memcpy(c, v, n * sizeof *c);
-	return c;
-}
-
-/* What one parsed file added (k to end): its chunk, or one per entry. */
-static int
-cut_file(struct kith_model *m, const struct mark *k, const struct mark *end,
-	bool person, struct kith_chunk *pc, struct refresh *r, size_t file)
-{
-	struct kith_model_build *b = m->build;
-	size_t nm = end->mentions - k->mentions, nf = end->followups - k->followups;
-	size_t ne = end->entries - k->entries;
-	struct kith_mention **ms = copy_ptrs(m->arena, b->mentions.v + k->mentions, nm);
-	struct kith_followup **fs = copy_ptrs(m->arena, b->followups.v + k->followups, nf);
-	struct kith_entry **es = copy_ptrs(m->arena, b->entries.v + k->entries, ne);
-
-	if ((nm && !ms) || (nf && !fs) || (ne && !es))
-		return KITH_ERROR;
-	if (person) {
-		*pc = (struct kith_chunk){ end->people > k->people ?
-			b->people.v[k->people] : NULL, es, ne, fs, nf, ms, nm };
-		return 0;
-	}
-	size_t im = 0, jf = 0;
-	for (size_t i = 0; i < ne; i++) {
-		struct wchunk w = { 0, file, { NULL, es + i, 1, fs + jf, 0, ms + im, 0 },
-			NULL, 0 };
-		while (jf + w.c.nfollowups < nf && fs[jf + w.c.nfollowups]->entry == es[i])
-			w.c.nfollowups++;
-		while (im + w.c.nmentions < nm && ms[im + w.c.nmentions]->entry == es[i])
-			w.c.nmentions++;
-		jf += w.c.nfollowups;
-		im += w.c.nmentions;
-		if (push_w(r, &w) < 0)
-			return KITH_ERROR;
-	}
-	if (im != nm || jf != nf)
-		return kith_error_set(KITH_ERROR, "cannot index a journal file: "
-			"a mention or follow-up outside its entry");
 	return 0;
 }
 
@@ -1810,6 +1825,181 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 	return rc;
 }
 
+/* ---- parsing changed files, on two threads ---- */
+
+/* Parses of more files than this use a second thread. */
+#define PARSE_THREAD_MIN 64
+
+/* One file to parse, and what came of it: its chunks as bytes. */
+struct job {
+	const char *path;
+	bool person;
+	int rc;               /* < 0: failed, message in msg */
+	char msg[512];
+	bool gone;            /* removed since the walk */
+	struct stat st;
+	char *warning;        /* malloc'd: the file was skipped */
+	struct kith_buf bytes; /* uv n, then n times uv length, chunk */
+};
+
+static int
+serialize(struct kith_buf *b, const struct kith_chunk *c, size_t n)
+{
+	struct kith_buf one = KITH_BUF_INIT;
+	int rc = kith_put_uv(b, n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		kith_buf_clear(&one);
+		if ((rc = kith_chunk_write(&one, &c[i])) == 0 &&
+		    (rc = kith_put_uv(b, one.len)) == 0)
+			rc = kith_buf_put(b, one.ptr ? one.ptr : "", one.len);
+	}
+	kith_buf_free(&one);
+	return rc;
+}
+
+/* Parse one file into a model of its own and cut it into chunks. */
+static void
+parse_job(struct job *j, struct kith_repo *repo)
+{
+	struct kith_model *m = NULL;
+	struct kith_chunk *cs = NULL;
+	int rc;
+
+	if ((rc = kith_model_new(&m)) < 0)
+		goto out;
+	rc = kith_model_load_file(m, repo, j->path, j->person, &j->st);
+	if (rc == KITH_ENOTFOUND) {
+		j->gone = true;
+		rc = 0;
+		goto out;
+	}
+	if (rc < 0)
+		goto out;
+	struct kith_model_build *b = m->build;
+	if (b->warnings.n) {
+		if (!(j->warning = strdup(b->warnings.v[0])))
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	struct kith_entry **es = (struct kith_entry **)b->entries.v;
+	struct kith_followup **fs = (struct kith_followup **)b->followups.v;
+	struct kith_mention **ms = (struct kith_mention **)b->mentions.v;
+	size_t ne = b->entries.n, nf = b->followups.n, nm = b->mentions.n;
+	if (j->person) {
+		struct kith_chunk c = { b->people.n ? b->people.v[0] : NULL, es, ne,
+			fs, nf, ms, nm };
+		rc = serialize(&j->bytes, &c, c.person ? 1 : 0);
+		goto out;
+	}
+	if (!(cs = calloc(ne + 1, sizeof *cs))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	size_t im = 0, jf = 0;
+	for (size_t i = 0; i < ne; i++) {
+		struct kith_chunk *c = &cs[i];
+		*c = (struct kith_chunk){ NULL, es + i, 1, fs + jf, 0, ms + im, 0 };
+		while (jf + c->nfollowups < nf && fs[jf + c->nfollowups]->entry == es[i])
+			c->nfollowups++;
+		while (im + c->nmentions < nm && ms[im + c->nmentions]->entry == es[i])
+			c->nmentions++;
+		jf += c->nfollowups;
+		im += c->nmentions;
+	}
+	if (im != nm || jf != nf) {
+		rc = kith_error_set(KITH_ERROR, "cannot index '%s': "
+			"a mention or follow-up outside its entry", j->path);
+		goto out;
+	}
+	rc = serialize(&j->bytes, cs, ne);
+out:
+	if (rc < 0) {
+		j->rc = rc;
+		snprintf(j->msg, sizeof j->msg, "%s", kith_error());
+	}
+	free(cs);
+	kith_model_free(m);
+}
+
+struct jobs {
+	struct job *v;
+	size_t n, next;
+	struct kith_repo *repo;
+	pthread_mutex_t mu;
+};
+
+static void *
+parse_worker(void *arg)
+{
+	struct jobs *js = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&js->mu);
+		i = js->next++;
+		pthread_mutex_unlock(&js->mu);
+		if (i >= js->n)
+			break;
+		parse_job(&js->v[i], js->repo);
+	}
+	return NULL;
+}
+
+static void *
+parse_thread(void *arg)
+{
+	parse_worker(arg);
+	kith_inline_thread_done();
+	return NULL;
+}
+
+static void
+parse_all(struct jobs *js)
+{
+	pthread_t t;
+	bool threaded = js->n >= PARSE_THREAD_MIN &&
+		pthread_create(&t, NULL, parse_thread, js) == 0;
+
+	parse_worker(js);
+	if (threaded)
+		pthread_join(t, NULL);
+}
+
+/* The chunks of a parsed file into m (which keeps the bytes). */
+static int
+decode_job(struct kith_model *m, struct job *j, const char *path,
+	struct kith_chunk **out, size_t *n)
+{
+	struct kith_dec r;
+	struct kith_chunk *cs;
+	char *bytes = j->bytes.ptr;
+	size_t len = j->bytes.len;
+
+	*out = NULL;
+	*n = 0;
+	if (!bytes)
+		return 0;
+	j->bytes = (struct kith_buf)KITH_BUF_INIT;
+	if (kith_ptrvec_push(&m->build->blobs, bytes) < 0) {
+		free(bytes);
+		return KITH_ERROR;
+	}
+	r = (struct kith_dec){ (unsigned char *)bytes, (unsigned char *)bytes + len,
+		NULL, false };
+	*n = kith_get_count(&r, 1);
+	if (!(cs = kith_arena_alloc(m->arena, (*n + 1) * sizeof *cs)))
+		return KITH_ERROR;
+	for (size_t i = 0; i < *n; i++) {
+		size_t l = kith_get_count(&r, 1);
+		if (r.bad || kith_chunk_read(m, path, r.p, l, &cs[i]) < 0)
+			return kith_error_set(KITH_ERROR, "cannot index '%s'", path);
+		r.p += l;
+	}
+	*out = cs;
+	return 0;
+}
+
 static int
 apply(struct refresh *r, bool people_only)
 {
@@ -1820,11 +2010,11 @@ apply(struct refresh *r, bool people_only)
 	struct pchunks pc = { 0 };
 	struct strset oldk = { 0 }, newk = { 0 }, changedk = { 0 };
 	struct stat *stats = NULL;
-	struct mark *marks = NULL;
 	bool *parsed = NULL, *gone = NULL;
-	size_t *wfrom = NULL;
 	sqlite3_stmt *st = NULL, *getm = NULL, *del = NULL, *ins = NULL, *upd = NULL;
 	bool people_changed = false, cold = !os->blob;
+	struct jobs js = { 0 };
+	struct job **jobof = NULL;
 	void *pblob = NULL;
 	size_t plen = 0, nchanged = 0;
 	int rc;
@@ -1839,11 +2029,9 @@ apply(struct refresh *r, bool people_only)
 	ns->ndirs = w->ndirs;
 	ns->dirs = calloc(w->ndirs + 1, sizeof *ns->dirs);
 	stats = calloc(w->nfiles + 1, sizeof *stats);
-	marks = calloc(w->nfiles + 2, sizeof *marks);
 	parsed = calloc(w->nfiles + 1, sizeof *parsed);
 	gone = calloc(w->nfiles + 1, sizeof *gone);
-	wfrom = calloc(w->nfiles + 2, sizeof *wfrom);
-	if (!ns->files || !ns->dirs || !stats || !marks || !parsed || !gone || !wfrom) {
+	if (!ns->files || !ns->dirs || !stats || !parsed || !gone) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
@@ -1872,6 +2060,27 @@ apply(struct refresh *r, bool people_only)
 		goto out;
 	if (!pblob)
 		people_changed = true;
+	/* Parse every changed file first, on two threads. */
+	js.repo = ix->repo;
+	js.mu = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
+	if (!(js.v = calloc(nchanged + 1, sizeof *js.v)) ||
+	    !(jobof = calloc(w->nfiles + 1, sizeof *jobof))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < w->nfiles; i++)
+		if (parsed[i]) {
+			jobof[i] = &js.v[js.n];
+			js.v[js.n++] = (struct job){ .path = w->files[i].path,
+				.person = is_person_path(w->files[i].path) };
+		}
+	parse_all(&js);
+	for (size_t i = 0; i < js.n; i++)
+		if (js.v[i].rc < 0) {
+			rc = kith_error_set(js.v[i].rc, "%s", js.v[i].msg);
+			goto out;
+		}
+	tr("a:parse");
 	/* The people part. */
 	if (people_changed) {
 		struct kith_model_build *b = m->build;
@@ -1943,24 +2152,27 @@ apply(struct refresh *r, bool people_only)
 		b->followups.n = kf;
 		for (size_t i = 0; i < w->nfiles; i++) {
 			const char *p = w->files[i].path;
-			struct kith_chunk c;
+			struct kith_chunk *c;
+			size_t nc;
 			if (!parsed[i] || !is_person_path(p))
 				continue;
-			set_mark(m, &marks[i]);
-			rc = kith_model_load_file(m, ix->repo, p, true, &stats[i]);
-			if (rc == KITH_ENOTFOUND) {
-				gone[i] = true;
+			struct job *j = jobof[i];
+			stats[i] = j->st;
+			gone[i] = j->gone;
+			if (j->warning) {
+				if (!(ns->files[i].warning = kith_arena_strdup(r->a, j->warning))) {
+					rc = KITH_ERROR;
+					goto out;
+				}
 				continue;
 			}
-			if (rc < 0)
+			const char *mp = kith_arena_strdup(m->arena, p);
+			if (!mp || (rc = decode_job(m, j, mp, &c, &nc)) < 0) {
+				rc = KITH_ERROR;
 				goto out;
-			set_mark(m, &marks[i + 1]);
-			if (marks[i + 1].warnings > marks[i].warnings)
-				ns->files[i].warning = b->warnings.v[marks[i].warnings];
-			if ((rc = cut_file(m, &marks[i], &marks[i + 1], true, &c, r, i)) < 0)
-				goto out;
-			if (c.person)
-				pc.v[pc.n++] = c;
+			}
+			if (nc && c[0].person)
+				pc.v[pc.n++] = c[0];
 		}
 		if ((rc = kith_model_finish(m)) < 0)
 			goto out;
@@ -1996,28 +2208,35 @@ apply(struct refresh *r, bool people_only)
 			goto out;
 	}
 	size_t from = m->build->mentions.n;
-	/* The journal part: changed files parsed. */
+	tr("a:people");
+	/* The journal part: the changed files' chunks. */
 	for (size_t i = 0; i < w->nfiles; i++) {
 		const char *p = w->files[i].path;
+		struct kith_chunk *c;
+		size_t nc;
 		if (!parsed[i] || is_person_path(p))
 			continue;
-		set_mark(m, &marks[i]);
-		rc = kith_model_load_file(m, ix->repo, p, false, &stats[i]);
-		if (rc == KITH_ENOTFOUND) {
-			gone[i] = true;
+		struct job *j = jobof[i];
+		stats[i] = j->st;
+		gone[i] = j->gone;
+		if (j->warning) {
+			if (!(ns->files[i].warning = kith_arena_strdup(r->a, j->warning))) {
+				rc = KITH_ERROR;
+				goto out;
+			}
 			continue;
 		}
-		if (rc < 0)
+		const char *mp = kith_arena_strdup(m->arena, p);
+		if (!mp || (rc = decode_job(m, j, mp, &c, &nc)) < 0) {
+			rc = KITH_ERROR;
 			goto out;
-		set_mark(m, &marks[i + 1]);
-		if (marks[i + 1].warnings > marks[i].warnings)
-			ns->files[i].warning = m->build->warnings.v[marks[i].warnings];
-		wfrom[i] = r->nw;
-		if (!ns->files[i].warning &&
-		    (rc = cut_file(m, &marks[i], &marks[i + 1], false, NULL, r, i)) < 0)
-			goto out;
+		}
+		for (size_t k = 0; k < nc; k++)
+			if ((rc = push_w(r, &(struct wchunk){ 0, i, c[k], NULL, 0 })) < 0)
+				goto out;
 	}
 	size_t nnew = r->nw;
+	tr("a:decode");
 	/* Entries that mention a changed key: resolved again. */
 	if (changedk.n && os->blob) {
 		int64_t *ids = NULL;
@@ -2084,8 +2303,10 @@ apply(struct refresh *r, bool people_only)
 		if (rc)
 			goto out;
 	}
+	tr("a:redo");
 	if ((rc = kith_model_finish_rest(m, from)) < 0)
 		goto out;
+	tr("a:finish");
 	/* Write: the chunks of changed and removed journal files go. */
 	if ((rc = prep(ix, &getm, "SELECT meta FROM chunk WHERE id = ?1")) != 0 ||
 	    (rc = prep(ix, &del, "DELETE FROM chunk WHERE id BETWEEN ?1 AND ?2")) != 0 ||
@@ -2099,6 +2320,7 @@ apply(struct refresh *r, bool people_only)
 		    (rc = drop_file(r, f, getm, del)) != 0)
 			goto out;
 	}
+	tr("a:drop");
 	/* Chunks resolved again: their interactions anew. */
 	for (size_t i = nnew; i < r->nw; i++) {
 		struct wchunk *wc = &r->w[i];
@@ -2180,11 +2402,17 @@ apply(struct refresh *r, bool people_only)
 		if (ns->files[i].path)
 			ns->files[kf++] = ns->files[i];
 	ns->nfiles = kf;
-	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a)) != 0 ||
-	    (rc = totals(r, people_changed, cold)) != 0 ||
-	    (rc = tag_totals(r)) != 0 ||
-	    (rc = write_state(ix, ns)) != 0)
+	tr("a:insert");
+	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a)) != 0)
 		goto out;
+	tr("a:pedits");
+	if ((rc = totals(r, people_changed, cold)) != 0 ||
+	    (rc = tag_totals(r)) != 0)
+		goto out;
+	tr("a:totals");
+	if ((rc = write_state(ix, ns)) != 0)
+		goto out;
+	tr("a:state");
 	(void)people_only;
 out:
 	sqlite3_finalize(st);
@@ -2193,15 +2421,19 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
 	free(pblob);
+	for (size_t i = 0; i < js.n; i++) {
+		free(js.v[i].warning);
+		kith_buf_free(&js.v[i].bytes);
+	}
+	free(js.v);
+	free(jobof);
 	free(pc.v);
 	strset_free(&oldk);
 	strset_free(&newk);
 	strset_free(&changedk);
 	free(stats);
-	free(marks);
 	free(parsed);
 	free(gone);
-	free(wfrom);
 	return rc;
 }
 
@@ -2246,6 +2478,7 @@ refresh(struct ix *ix, struct state *s)
 	if (anything_changed(&r.old, &r.walk) && (rc = apply(&r, false)) != 0)
 		goto out;
 	rc = exec(ix, "COMMIT");
+	tr("commit");
 	txn = false;
 	if (rc == 0 && (rc = exec(ix, "BEGIN")) == 0)
 		rc = read_state(ix, s);

@@ -23,6 +23,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <pthread.h>
+
 #include "internal.h"
 
 /* Letters of any script with their combining marks, and digits. */
@@ -36,9 +38,13 @@ static const char pattern[] =
 
 static struct {
 	pcre2_code *re;
-	pcre2_match_data *md;
 	int url, wiki, at, tag; /* group numbers */
+	int err;                /* why it did not compile */
+	PCRE2_SIZE off;
 } scanner;
+/* Compiled once; match data per thread (the index parses on two). */
+static pthread_once_t scanner_once = PTHREAD_ONCE_INIT;
+static _Thread_local pcre2_match_data *scanner_md;
 
 static int
 compile_error(int err, PCRE2_SIZE off)
@@ -57,30 +63,40 @@ group(const char *name)
 	return pcre2_substring_number_from_name(scanner.re, (PCRE2_SPTR)name);
 }
 
+static void
+scanner_compile(void)
+{
+	scanner.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+		PCRE2_UTF | PCRE2_UCP, &scanner.err, &scanner.off, NULL);
+	if (!scanner.re)
+		return;
+	(void)pcre2_jit_compile(scanner.re, PCRE2_JIT_COMPLETE);
+	scanner.url = group("url");
+	scanner.wiki = group("wiki");
+	scanner.at = group("at");
+	scanner.tag = group("tag");
+}
+
 /* Compile the pattern the first time; JIT if the machine has it. */
 static int
 scanner_init(void)
 {
-	PCRE2_SIZE off;
-	int err;
-
-	if (scanner.md)
+	if (scanner_md)
 		return 0;
-	if (!scanner.re) {
-		scanner.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-			PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
-		if (!scanner.re)
-			return compile_error(err, off);
-		(void)pcre2_jit_compile(scanner.re, PCRE2_JIT_COMPLETE);
-		scanner.url = group("url");
-		scanner.wiki = group("wiki");
-		scanner.at = group("at");
-		scanner.tag = group("tag");
-	}
-	scanner.md = pcre2_match_data_create_from_pattern(scanner.re, NULL);
-	if (!scanner.md)
+	pthread_once(&scanner_once, scanner_compile);
+	if (!scanner.re)
+		return compile_error(scanner.err, scanner.off);
+	scanner_md = pcre2_match_data_create_from_pattern(scanner.re, NULL);
+	if (!scanner_md)
 		return kith_error_set(KITH_ERROR, "out of memory");
 	return 0;
+}
+
+void
+kith_inline_thread_done(void)
+{
+	pcre2_match_data_free(scanner_md);
+	scanner_md = NULL;
 }
 
 static bool
@@ -155,12 +171,12 @@ kith_inline_scan(const char *text, size_t len, kith_inline_cb cb,
 		return rc;
 	while (pos < len) {
 		rc = pcre2_match(scanner.re, (PCRE2_SPTR)text, len, pos,
-			PCRE2_NO_UTF_CHECK, scanner.md, NULL);
+			PCRE2_NO_UTF_CHECK, scanner_md, NULL);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0)
 			return match_error(rc);
-		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scanner.md);
+		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scanner_md);
 		end = ov[1]; /* before cb, which may scan again */
 		if (make_hit(&hit, ov, text) && (rc = cb(&hit, text, payload)))
 			return rc;

@@ -179,6 +179,9 @@ struct kith_chunk {
 	struct kith_mention **mentions;
 	size_t nmentions;
 };
+/* Free the inline scanner's match data of a thread that is done (lib/inline.c). */
+void kith_inline_thread_done(void);
+
 /* Varints and strings, as lib/chunk.c writes them. */
 int kith_put_uv(struct kith_buf *b, uint64_t v);
 int kith_put_sv(struct kith_buf *b, int64_t v);

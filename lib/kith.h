@@ -282,6 +282,7 @@ struct kith_mention {
 	const char *path;
 	int line;
 	size_t off;   /* byte offset of raw in the file, or SIZE_MAX if unknown */
+	const char *key;    /* target case- and accent-folded, as it resolves */
 	struct kith_person *person;       /* NULL when unresolved */
 	bool ambiguous;                   /* several people matched */
 	struct kith_entry *entry;         /* the entry it is in, or NULL */

@@ -206,19 +206,17 @@ distinct(const struct kith_model_key *k, size_t n)
 	return d;
 }
 
-int
-kith_model_resolve(struct kith_person **out, struct kith_model *m,
-	enum kith_mention_kind kind, const char *target, size_t len)
+/* Resolve a folded target. */
+static int
+resolve_key(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *f)
 {
 	struct kith_model_build *b = m->build;
-	char *f = NULL;
 	const struct kith_model_key *k;
 	size_t n;
 	int rc = KITH_ENOTFOUND;
 
 	*out = NULL;
-	if (kith_fold(&f, target, len) < 0)
-		return KITH_ENOTFOUND;
 	if ((*out = by_slug(m, f))) {
 		rc = 0;
 		goto out;
@@ -237,6 +235,20 @@ kith_model_resolve(struct kith_person **out, struct kith_model *m,
 		*out = rc ? NULL : k->person;
 	}
 out:
+	return rc;
+}
+
+int
+kith_model_resolve(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *target, size_t len)
+{
+	char *f = NULL;
+	int rc;
+
+	*out = NULL;
+	if (kith_fold(&f, target, len) < 0)
+		return KITH_ENOTFOUND;
+	rc = resolve_key(out, m, kind, f);
 	free(f);
 	return rc;
 }
@@ -477,8 +489,10 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 	}
 	for (size_t i = from; i < m->nmentions; i++) {
 		struct kith_mention *mn = m->mentions[i];
-		int r = kith_model_resolve(&mn->person, m, mn->kind, mn->target,
-			strlen(mn->target));
+		int r = KITH_ENOTFOUND;
+		mn->person = NULL;
+		if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))))
+			r = resolve_key(&mn->person, m, mn->kind, mn->key);
 		mn->ambiguous = r == KITH_EAMBIGUOUS;
 	}
 	if (!(tmp = malloc((m->nmentions + m->npeople + 1) * sizeof *tmp))) {

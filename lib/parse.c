@@ -262,9 +262,14 @@ align_text(struct align *al, const char *lit, size_t n)
 		return KITH_ERROR;
 	al->map.len += n * sizeof *map;
 	map = (size_t *)(void *)al->map.ptr + old / sizeof *map;
-	for (; n && at < al->end; at++)
+	for (; n && at < al->end; at++) {
+		char c = al->src->text[at];
+		/* only where the first byte can line up: itself, an escape, an entity */
+		if (c != lit[0] && c != '\\' && c != '&')
+			continue;
 		if ((end = align_at(al, lit, n, at, NULL)) != SIZE_MAX)
 			break;
+	}
 	if (end == SIZE_MAX) {
 		for (size_t i = 0; i < n; i++)
 			map[i] = SIZE_MAX;

@@ -39,7 +39,10 @@ kith_git_init(void)
 	if (done)
 		return;
 	done = true;
+	/* https and ssh set-up cost 5-9 ms; only kith sync needs them */
+	kith_netinit_defer(true);
 	git_libgit2_init();
+	kith_netinit_defer(false);
 	/* re-checking every tree entry costs 40 ms per people commit */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
 	/* as git does (libgit2 ignores it): no /etc/gitconfig */

@@ -22,6 +22,16 @@ int kith_error_git(int code, const char *what);
 /* Make sure libgit2 is initialised once per process. */
 void kith_git_init(void);
 
+/*
+ * While on, the https and ssh set-up of git_libgit2_init() is put off
+ * until the network is used (lib/netinit.c). For tests: the CA bundle
+ * still to load (NULL when none) and, in *chain if chain is non-NULL, the
+ * mbedtls_x509_crt it goes into; whether libssh2_init() was skipped.
+ */
+void kith_netinit_defer(bool on);
+const char *kith_netinit_ca_pending(const void **chain);
+bool kith_netinit_ssh_deferred(void);
+
 /* The author and committer of kith's commits (lib/git.c). */
 int kith_git_signatures(git_signature **author, git_signature **committer,
 	struct kith_repo *repo);

@@ -135,6 +135,7 @@ kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c)
 		rc |= kith_put_uv(b, m->kind);
 		rc |= kith_put_str(b, m->raw);
 		rc |= kith_put_str(b, m->target);
+		rc |= kith_put_str(b, m->key); /* folded, when resolved already */
 		rc |= kith_put_uv(b, (uint64_t)m->line);
 		rc |= kith_put_uv(b, m->off == SIZE_MAX ? 0 : (uint64_t)m->off + 1);
 		rc |= kith_put_sv(b, index_of((void *const *)c->entries, c->nentries, m->entry));
@@ -276,6 +277,7 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		mn->kind = get_uv(&r) ? KITH_MENTION_WIKI : KITH_MENTION_AT;
 		mn->raw = get_sstr(&r);
 		mn->target = get_sstr(&r);
+		mn->key = get_str(&r);
 		mn->line = get_int(&r);
 		off = get_uv(&r);
 		mn->off = off ? (size_t)(off - 1) : SIZE_MAX;

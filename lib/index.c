@@ -62,7 +62,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 3"
+#define INDEX_VERSION "kith-index 4"
 #define RACY_NS INT64_C(2000000000)
 
 /* Inside this file only: the index is damaged (rebuild) or stale (retry). */

@@ -491,7 +491,9 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 		struct kith_mention *mn = m->mentions[i];
 		int r = KITH_ENOTFOUND;
 		mn->person = NULL;
-		if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))))
+		if (!mn->key) /* the index keeps it folded */
+			mn->key = fold(m->arena, mn->target, strlen(mn->target));
+		if (mn->key)
 			r = resolve_key(&mn->person, m, mn->kind, mn->key);
 		mn->ambiguous = r == KITH_EAMBIGUOUS;
 	}

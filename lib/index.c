@@ -62,7 +62,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 4"
+#define INDEX_VERSION "kith-index 5"
 #define RACY_NS INT64_C(2000000000)
 
 /* Inside this file only: the index is damaged (rebuild) or stale (retry). */
@@ -296,7 +296,7 @@ ix_open(struct ix *ix, struct kith_repo *repo, const char **notice)
 	}
 	sqlite3_busy_timeout(ix->db, 10000);
 	r = sqlite3_exec(ix->db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
-		"PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+		"PRAGMA synchronous=NORMAL;"
 		"PRAGMA cache_size=-16000", NULL, NULL, NULL);
 	if (r != SQLITE_OK) {
 		rc = damaged_code(sqlite3_extended_errcode(ix->db)) ? IX_DAMAGED : 1;
@@ -596,6 +596,15 @@ cmp_chunk_slug(const void *a, const void *b)
 	return strcmp(x->person->slug, y->person->slug);
 }
 
+static int
+cmp_eptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const void *const *)a;
+	uintptr_t y = (uintptr_t)*(const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* The people part of finished m as bytes. */
 static int
 encode_people(struct kith_buf *b, const struct kith_model *m,
@@ -629,6 +638,30 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 			for (size_t k = 0; f->people && k < f->npeople; k++)
 				rc |= kith_put_uv(b, (uint64_t)person_index(m, f->people[k]));
 		}
+	}
+	/* the notes in the model's order (finished: sorted), as decode indexes */
+	{
+		struct eidx { const struct kith_entry *e; size_t i; } *v;
+		size_t n = 0;
+		for (size_t i = 0; i < pc->n; i++)
+			n += pc->v[i].nentries;
+		if (!(v = malloc((n + 1) * sizeof *v)))
+			return kith_error_set(KITH_ERROR, "out of memory");
+		n = 0;
+		for (size_t i = 0; i < pc->n; i++)
+			for (size_t j = 0; j < pc->v[i].nentries; j++, n++)
+				v[n] = (struct eidx){ pc->v[i].entries[j], n };
+		kith_sort(v, n, sizeof *v, cmp_eptr);
+		size_t k = 0;
+		for (size_t i = 0; i < m->nentries; i++)
+			k += m->entries[i]->kind == KITH_ENTRY_NOTE;
+		rc |= kith_put_uv(b, k == n ? n : 0);
+		for (size_t i = 0; k == n && i < m->nentries; i++) {
+			struct eidx key = { m->entries[i], 0 }, *hit = bsearch(&key, v, n,
+				sizeof *v, cmp_eptr);
+			rc |= hit ? kith_put_uv(b, hit->i) : KITH_ERROR;
+		}
+		free(v);
 	}
 	rc |= kith_put_uv(b, mb->nnames);
 	for (size_t i = 0; i < mb->nnames; i++) {
@@ -702,6 +735,29 @@ decode_people(struct kith_model *m, void *data, size_t len, bool resolved,
 					f->people[k] = people[x];
 				}
 			}
+		}
+		/* the notes, sorted as the finish would */
+		size_t nn = kith_get_count(&r, 1);
+		if (nn) {
+			struct kith_entry **es = (struct kith_entry **)b->entries.v, **v;
+			if (nn != b->entries.n)
+				goto out;
+			if (!(v = malloc(nn * sizeof *v))) {
+				rc = kith_error_set(KITH_ERROR, "out of memory");
+				goto out;
+			}
+			bool ok = true;
+			for (size_t i = 0; i < nn; i++) {
+				uint64_t x = kith_get_uv(&r);
+				ok &= x < nn;
+				v[i] = ok ? es[x] : NULL;
+			}
+			if (ok)
+				memcpy(es, v, nn * sizeof *v);
+			free(v);
+			if (!ok)
+				goto out;
+			b->sorted_entries = nn;
 		}
 		struct kith_model_key **keys[2] = { &b->names, &b->aliases };
 		size_t *nkeys[2] = { &b->nnames, &b->naliases };

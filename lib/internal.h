@@ -176,6 +176,7 @@ struct kith_model_build {
 	size_t ntag_counts;
 	bool has_tag_counts;
 	bool keys_ready;          /* people sorted, names and aliases built */
+	size_t sorted_entries;    /* the first so many entries are in order */
 	struct kith_ptrvec blobs; /* bytes the model's strings point into */
 };
 

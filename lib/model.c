@@ -511,7 +511,23 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 	}
 	if (followup_people(m, tmp, from) < 0)
 		goto out;
-	kith_sort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	if (b->sorted_entries && b->sorted_entries <= m->nentries) {
+		/* the index's notes come sorted: sort the rest, then merge */
+		size_t h = b->sorted_entries, n = m->nentries;
+		struct kith_entry **v = malloc((n + 1) * sizeof *v);
+		if (!v) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		kith_sort(m->entries + h, n - h, sizeof *m->entries, cmp_entry);
+		for (size_t i = 0, j = h, k = 0; k < n; k++)
+			v[k] = j == n || (i < h && cmp_entry(&m->entries[i], &m->entries[j]) <= 0) ?
+				m->entries[i++] : m->entries[j++];
+		memcpy(m->entries, v, n * sizeof *v);
+		free(v);
+	} else {
+		kith_sort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	}
 	if (interactions(m) < 0)
 		goto out;
 	rc = 0;

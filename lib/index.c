@@ -62,7 +62,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 5"
+#define INDEX_VERSION "kith-index 6"
 #define RACY_NS INT64_C(2000000000)
 
 /* Inside this file only: the index is damaged (rebuild) or stale (retry). */
@@ -150,7 +150,8 @@ col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
 }
 
 /* The meta rows. */
-enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS };
+enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS,
+	META_KEYS, META_NOTES };
 
 /* meta value id, malloc'd (NULL when missing): read straight into it. */
 static int
@@ -830,6 +831,77 @@ model_keys(struct strset *out, const struct kith_model *m, struct kith_arena *a)
 	return rc;
 }
 
+/*
+ * The keys alone: every slug, and the names and aliases mentions resolve
+ * by. Enough to resolve journal entries when no person file changed.
+ */
+static int
+encode_keys(struct kith_buf *b, const struct kith_model *m)
+{
+	const struct kith_model_build *mb = m->build;
+	int rc = kith_put_uv(b, m->npeople);
+
+	for (size_t i = 0; i < m->npeople; i++)
+		rc |= kith_put_str(b, m->people[i]->slug);
+	for (int t = 0; t < 2; t++) {
+		const struct kith_model_key *v = t ? mb->aliases : mb->names;
+		size_t n = t ? mb->naliases : mb->nnames;
+		rc |= kith_put_uv(b, n);
+		for (size_t i = 0; i < n; i++) {
+			rc |= kith_put_str(b, v[i].key);
+			rc |= kith_put_uv(b, (uint64_t)person_index(m, v[i].person));
+		}
+	}
+	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
+}
+
+/* Stand-ins for the people (slug only) and their keys, into the empty m. */
+static int
+decode_keys(struct kith_model *m, void *data, size_t len)
+{
+	struct kith_model_build *b = m->build;
+	struct kith_dec r = { data, (unsigned char *)data + len, m->arena, false };
+	size_t n;
+
+	if (kith_ptrvec_push(&b->blobs, data) < 0) {
+		free(data);
+		return KITH_ERROR;
+	}
+	n = kith_get_count(&r, 2);
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		struct kith_person *p = kith_model_new_person(m);
+		if (!p)
+			return KITH_ERROR;
+		p->slug = p->name = p->fold = kith_get_sstr(&r);
+		p->last = KITH_NODATE;
+		if (i && strcmp(((struct kith_person *)b->people.v[i - 1])->slug, p->slug) >= 0)
+			return IX_DAMAGED;
+	}
+	struct kith_person **people = (struct kith_person **)b->people.v;
+	struct kith_model_key **keys[2] = { &b->names, &b->aliases };
+	size_t *nkeys[2] = { &b->nnames, &b->naliases };
+	for (int t = 0; t < 2 && !r.bad; t++) {
+		size_t nk = kith_get_count(&r, 2);
+		free(*keys[t]);
+		if (!(*keys[t] = malloc((nk + 1) * sizeof **keys[t])))
+			return kith_error_set(KITH_ERROR, "out of memory");
+		*nkeys[t] = nk;
+		for (size_t i = 0; i < nk; i++) {
+			(*keys[t])[i].key = kith_get_sstr(&r);
+			uint64_t x = kith_get_uv(&r);
+			if (x >= n)
+				return IX_DAMAGED;
+			(*keys[t])[i].person = people[x];
+		}
+	}
+	if (r.bad || r.p != r.end)
+		return IX_DAMAGED;
+	m->people = people;
+	m->npeople = n;
+	b->keys_ready = true;
+	return 0;
+}
+
 /* ---- postings ---- */
 
 enum { P_IDS, P_INTER };
@@ -1372,14 +1444,14 @@ struct pstats {
 };
 
 static int
-read_pstats(struct ix *ix, struct pstats *ps)
+read_pstats(struct ix *ix, int id, struct pstats *ps)
 {
 	struct kith_dec r;
 	size_t len;
 	int rc;
 
 	memset(ps, 0, sizeof *ps);
-	if ((rc = get_meta(ix, META_PSTAT, &ps->blob, &len)) != 0 || !ps->blob)
+	if ((rc = get_meta(ix, id, &ps->blob, &len)) != 0 || !ps->blob)
 		return rc;
 	r = (struct kith_dec){ ps->blob, (unsigned char *)ps->blob + len, NULL, false };
 	ps->n = kith_get_count(&r, 6);
@@ -1414,7 +1486,7 @@ cmp_pstat(const void *a, const void *b)
 
 /* Write v (n, sorted by slug; those with n == 0 left out). */
 static int
-write_pstats(struct ix *ix, const struct pstat *v, size_t n)
+write_pstats(struct ix *ix, int id, const struct pstat *v, size_t n)
 {
 	struct kith_buf b = KITH_BUF_INIT;
 	size_t k = 0;
@@ -1435,7 +1507,7 @@ write_pstats(struct ix *ix, const struct pstat *v, size_t n)
 		rc |= kith_put_str(&b, v[i].title);
 	}
 	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
-		put_meta(ix, META_PSTAT, b.ptr, b.len);
+		put_meta(ix, id, b.ptr, b.len);
 	kith_buf_free(&b);
 	return rc;
 }
@@ -1662,7 +1734,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 {
 	struct ix *ix = r->ix;
 	struct kith_model *m = r->m;
-	struct pstats old = { 0 };
+	struct pstats old = { 0 }, notes = { 0 };
 	struct pstat *v = NULL;
 	const struct fent **byid = NULL;
 	size_t nbyid = 0, nv = 0;
@@ -1671,8 +1743,36 @@ totals(struct refresh *r, bool people_changed, bool cold)
 	int rc;
 
 	strset_uniq(&r->t.slugs);
-	if ((rc = read_pstats(ix, &old)) != 0)
+	if ((rc = read_pstats(ix, META_PSTAT, &old)) != 0)
 		goto out;
+	/* the people's own dated notes: from the model when it has the
+	 * people, else as the index last counted them */
+	if (people_changed) {
+		if (!(notes.v = calloc(m->npeople + 1, sizeof *notes.v))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < m->npeople; i++) {
+			const struct kith_person *p = m->people[i];
+			const struct kith_entry *best = NULL;
+			size_t n = 0;
+			for (size_t k = 0; k < p->ninteractions; k++) {
+				const struct kith_entry *e = p->interactions[k];
+				if (e->kind != KITH_ENTRY_NOTE)
+					continue;
+				n++;
+				if (!best || cmp_entry_order(e, best) > 0)
+					best = e;
+			}
+			notes.v[notes.n++] = best ? (struct pstat){ p->slug, n, best->date,
+				best->time, best->path, best->line, best->title } :
+				(struct pstat){ p->slug, 0, 0, 0, NULL, 0, NULL };
+		}
+		if ((rc = write_pstats(ix, META_NOTES, notes.v, notes.n)) != 0)
+			goto out;
+	} else if ((rc = read_pstats(ix, META_NOTES, &notes)) != 0) {
+		goto out;
+	}
 	if (!(v = calloc(m->npeople + 1, sizeof *v))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
@@ -1681,7 +1781,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 	    (rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
 	    (rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
 		goto out;
-	size_t j = 0;
+	size_t j = 0, jn = 0;
 	for (size_t i = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];
 		struct pstat *ps = &v[nv++];
@@ -1707,14 +1807,17 @@ totals(struct refresh *r, bool people_changed, bool cold)
 		}
 		/* notes: the person's own dated items; the journal: its posting */
 		const struct kith_entry *best = NULL;
+		struct kith_entry note = { 0 };
 		size_t n = 0;
-		for (size_t k = 0; k < p->ninteractions; k++) {
-			const struct kith_entry *e = p->interactions[k];
-			if (e->kind != KITH_ENTRY_NOTE)
-				continue;
-			n++;
-			if (!best || cmp_entry_order(e, best) > 0)
-				best = e;
+		while (jn < notes.n && strcmp(notes.v[jn].slug, p->slug) < 0)
+			jn++;
+		if (jn < notes.n && !strcmp(notes.v[jn].slug, p->slug) && notes.v[jn].n) {
+			const struct pstat *x = &notes.v[jn];
+			note = (struct kith_entry){ .kind = KITH_ENTRY_NOTE, .date = x->date,
+				.time = x->time, .path = x->path, .line = x->line,
+				.title = x->title };
+			best = &note;
+			n = x->n;
 		}
 		struct inter *iv = NULL;
 		size_t ni = 0;
@@ -1750,7 +1853,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 				best->path, best->line, best->title };
 	}
 	kith_sort(v, nv, sizeof *v, cmp_pstat);
-	rc = write_pstats(ix, v, nv);
+	rc = write_pstats(ix, META_PSTAT, v, nv);
 out:
 	kith_model_free(scratch);
 	sqlite3_finalize(get);
@@ -1758,6 +1861,11 @@ out:
 	free(byid);
 	free(v);
 	pstats_free(&old);
+	if (people_changed) {
+		free(notes.v);
+		notes.v = NULL;
+	}
+	pstats_free(&notes);
 	return rc;
 }
 
@@ -2071,7 +2179,8 @@ apply(struct refresh *r, bool people_only)
 	bool people_changed = false, cold = !os->blob;
 	struct jobs js = { 0 };
 	struct job **jobof = NULL;
-	void *pblob = NULL;
+	void *pblob = NULL, *kblob = NULL;
+	size_t klen = 0;
 	size_t plen = 0, nchanged = 0;
 	int rc;
 
@@ -2112,10 +2221,12 @@ apply(struct refresh *r, bool people_only)
 	for (size_t i = 0; i < os->nfiles; i++)
 		if (is_person_path(os->files[i].path) && !find_file(ns, os->files[i].path))
 			people_changed = true;
-	if ((rc = get_meta(ix, META_PEOPLE, &pblob, &plen)) != 0)
+	if (!people_changed && (rc = get_meta(ix, META_KEYS, &kblob, &klen)) != 0)
 		goto out;
-	if (!pblob)
+	if (!kblob)
 		people_changed = true;
+	if (people_changed && (rc = get_meta(ix, META_PEOPLE, &pblob, &plen)) != 0)
+		goto out;
 	/* Parse every changed file first, on two threads. */
 	js.repo = ix->repo;
 	js.mu = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
@@ -2238,6 +2349,10 @@ apply(struct refresh *r, bool people_only)
 		    (rc = put_meta(ix, META_PEOPLE, r->buf.ptr, r->buf.len)) != 0 ||
 		    (rc = model_keys(&newk, m, r->a)) != 0)
 			goto out;
+		kith_buf_clear(&r->buf);
+		if ((rc = encode_keys(&r->buf, m)) < 0 ||
+		    (rc = put_meta(ix, META_KEYS, r->buf.ptr, r->buf.len)) != 0)
+			goto out;
 		for (int side = 0; side < 2; side++) {
 			struct strset *x = side ? &newk : &oldk, *y = side ? &oldk : &newk;
 			for (size_t i = 0; i < x->n; i++) {
@@ -2258,8 +2373,9 @@ apply(struct refresh *r, bool people_only)
 		}
 		strset_uniq(&changedk);
 	} else {
-		rc = decode_people(m, pblob, plen, true, NULL);
-		pblob = NULL;
+		/* no person file changed: the keys are enough to resolve */
+		rc = decode_keys(m, kblob, klen);
+		kblob = NULL;
 		if (rc)
 			goto out;
 	}
@@ -2477,6 +2593,7 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
 	free(pblob);
+	free(kblob);
 	for (size_t i = 0; i < js.n; i++) {
 		free(js.v[i].warning);
 		kith_buf_free(&js.v[i].bytes);
@@ -2831,7 +2948,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	m->mentions = (struct kith_mention **)m->build->mentions.v;
 	m->followups = (struct kith_followup **)m->build->followups.v;
 	/* Everyone's totals over the whole repository. */
-	if ((rc = read_pstats(ix, &ps)) != 0)
+	if ((rc = read_pstats(ix, META_PSTAT, &ps)) != 0)
 		goto out;
 	for (size_t i = 0, j = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];

@@ -24,6 +24,12 @@
 int
 kith_put_uv(struct kith_buf *b, uint64_t v)
 {
+	if (v < 0x80 && b->len + 2 <= b->cap) {
+		/* most are one byte, and the buffer has room */
+		b->ptr[b->len++] = (char)v;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
 	unsigned char t[10];
 	size_t n = 0;
 

@@ -1478,12 +1478,6 @@ pstats_free(struct pstats *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
-static int
-cmp_pstat(const void *a, const void *b)
-{
-	return strcmp(((const struct pstat *)a)->slug, ((const struct pstat *)b)->slug);
-}
-
 /* Write v (n, sorted by slug; those with n == 0 left out). */
 static int
 write_pstats(struct ix *ix, int id, const struct pstat *v, size_t n)
@@ -1852,7 +1846,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 			*ps = (struct pstat){ p->slug, n, best->date, best->time,
 				best->path, best->line, best->title };
 	}
-	kith_sort(v, nv, sizeof *v, cmp_pstat);
+	/* in the people's order, which is by slug already */
 	rc = write_pstats(ix, META_PSTAT, v, nv);
 out:
 	kith_model_free(scratch);

@@ -348,8 +348,8 @@ test_expect 'push refused because the remote moved: fetch, merge, retry' '
 	" &
 	holder=$! &&
 	i=0 &&
-	while [ ! -f locked ]; do
-		i=$((i + 1)) && [ $i -lt 400 ] && sleep 0.05
+	while [ ! -f locked ] && [ $i -lt 400 ]; do
+		i=$((i + 1)); sleep 0.05
 	done &&
 	KITH_LOCK_TIMEOUT=60 kith -C a sync >out 2>err &&
 	wait $holder &&
@@ -416,8 +416,8 @@ test_expect 'interrupted while it waits to merge: nothing changes' '
 	{ KITH_LOCK_TIMEOUT=60 kith -C a sync >out 2>err & } &&
 	syncer=$! &&
 	i=0 &&
-	while [ "$(git -C a rev-parse refs/remotes/origin/main)" != $moved ]; do
-		i=$((i + 1)) && [ $i -lt 400 ] && sleep 0.05
+	while [ "$(git -C a rev-parse refs/remotes/origin/main)" != $moved ] && [ $i -lt 400 ]; do
+		i=$((i + 1)); sleep 0.05
 	done &&
 	kill -TERM $syncer &&
 	{ wait $syncer && st=0 || st=$?; } &&

@@ -290,6 +290,7 @@ main(int argc, char **argv)
 		edit_person(repo, rel, name);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(3, "cannot write to standard output: %s", strerror(errno));
+	kith_gc_warn(stderr, "kith-add");
 	kith_repo_free(repo);
 	kith_buf_free(&fields);
 	free(name);

@@ -296,6 +296,7 @@ unlock:
 out:
 	free(ref);
 	kith_model_free(m);
+	kith_gc_warn(stderr, "kith-done");
 	kith_repo_free(repo);
 	if (rc < 0 && rc != KITH_EAMBIGUOUS)
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());

@@ -216,6 +216,7 @@ main(int argc, char **argv)
 			"kith.autocommit is false\n", t.rel.ptr);
 	if ((rc = kith_stdout_close()) < 0)
 		fail(rc);
+	kith_gc_warn(stderr, "kith-edit");
 	kith_repo_free(repo);
 	kith_buf_free(&t.rel);
 	kith_buf_free(&t.message);

@@ -417,6 +417,7 @@ main(int argc, char **argv)
 	e.text = read_text(argc - optind, argv + optind, &len);
 	split(&e, len);
 	write_entry(repo, &e);
+	kith_gc_warn(stderr, "kith-log");
 	check_mentions(repo, &e);
 	printf("%s:%d\n", e.rel, e.first);
 	kith_repo_free(repo);

@@ -105,6 +105,7 @@ main(int argc, char **argv)
 out:
 	if (rc < 0)
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
+	kith_gc_warn(stderr, "kith-merge");
 	kith_repo_free(repo);
 	return kith_exit_code(rc);
 }

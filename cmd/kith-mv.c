@@ -137,6 +137,7 @@ main(int argc, char **argv)
 out:
 	if (rc < 0)
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
+	kith_gc_warn(stderr, "kith-mv");
 	kith_repo_free(repo);
 	free(slug);
 	free(name);

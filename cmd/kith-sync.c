@@ -276,6 +276,7 @@ main(int argc, char **argv)
 	if (commit_step(s, opts.dry_run))
 		sync_step(repo, s, opts.dry_run);
 	kith_sync_free(s);
+	kith_gc_warn(stderr, "kith-sync");
 	kith_repo_free(repo);
 	if (kith_stdout_close() < 0)
 		die(3, "cannot write to standard output: %s", strerror(errno));

@@ -100,6 +100,7 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = kith_stdout_close();
 out:
+	kith_gc_warn(stderr, "kith-undo");
 	kith_repo_free(repo);
 	if (rc == 2)
 		return 2; /* reported */

@@ -44,6 +44,7 @@ static const struct {
 	{ "mv", "rename a person, rewriting mentions" },
 	{ "merge", "fold a duplicate person into another" },
 	{ "sync", "commit, fetch, merge and push" },
+	{ "gc", "pack the git repository" },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 

@@ -365,6 +365,8 @@ kith_repo_commit(struct kith_repo *repo, const char *const *paths, size_t n,
 	if ((rc = kith_repo_lock(repo)) < 0)
 		return rc;
 	rc = commit_locked(repo, paths, n, message);
+	if (rc == 0)
+		kith_gc_auto(repo); /* a failure is a warning: the commit is made */
 	kith_repo_unlock(repo);
 	return rc;
 }

@@ -754,6 +754,47 @@ int kith_sync_merge(struct kith_sync *s, struct kith_sync_merge *out);
 int kith_sync_push(struct kith_sync *s, size_t *pushed, bool *rejected,
 	char **why);
 
+/* ---- gc: keeping the git repository small (lib/gc.c) ---- */
+
+/* What one kith_gc did. */
+struct kith_gc_stats {
+	size_t loose_before;        /* loose objects found */
+	size_t packed;              /* objects in the pack written (0: none) */
+	size_t removed;             /* loose objects removed, each in a pack */
+	size_t packs_before, packs_after;
+	uint64_t bytes_before, bytes_after; /* the files under .git */
+};
+
+enum {
+	KITH_GC_FULL = 1 << 0, /* every object into one pack, deltas anew */
+};
+
+/*
+ * Pack the loose objects into one new pack (libgit2's packbuilder,
+ * deltas on) and remove them; when that would make more than 16 packs,
+ * merge every pack but the largest into it as well (KITH_GC_FULL: all
+ * of them). Each loose file and old pack goes only after the new pack
+ * is written and synced and holds what it held. Takes the lock.
+ * out may be NULL (then .git's sizes are not measured).
+ */
+int kith_gc(struct kith_gc_stats *out, struct kith_repo *repo,
+	unsigned flags);
+/*
+ * After a commit: kith_gc when there are more loose objects than
+ * kith.gcAuto (default 500, 0 or less: never), estimated from
+ * objects/17 alone as git does (one opendir when below). 1 when it ran,
+ * 0 when not, negative when it failed: then the message is also kept for
+ * kith_gc_warning() and in .kith/gc.log, and automatic runs wait a day
+ * or for a kith_gc that succeeds.
+ */
+int kith_gc_auto(struct kith_repo *repo);
+/* Why this process's automatic gc failed or was skipped, or NULL. */
+const char *kith_gc_warning(void);
+/* That warning, if any, as "prog: warning: MESSAGE" on f. */
+void kith_gc_warn(FILE *f, const char *prog);
+/* The message of .kith/gc.log (malloc'd), *out NULL when there is none. */
+int kith_gc_log(char **out, struct kith_repo *repo);
+
 /* ---- output ----------------------------------------------------------- */
 
 /* Whether to colour stream f: a terminal, and NO_COLOR unset or empty. */

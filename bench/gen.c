@@ -1578,8 +1578,9 @@ commit(struct gen *g)
 	setenv("GIT_COMMITTER_DATE", date, 1);
 	git(g->dir, (const char *const[]){ "init", "-q", "-b", "main", NULL });
 	git(g->dir, (const char *const[]){ "add", "-A", NULL });
+	/* gc.auto=0: a detached auto gc would race the repack below */
 	git(g->dir, (const char *const[]){ "-c", "commit.gpgsign=false",
-		"commit", "-q", "--no-verify", "-m", msg, NULL });
+		"-c", "gc.auto=0", "commit", "-q", "--no-verify", "-m", msg, NULL });
 	git(g->dir, (const char *const[]){ "repack", "-a", "-d", "-q", NULL });
 }
 

@@ -19,9 +19,9 @@
  *                  ("p:", date, time, chunk, entry)
  *
  * Up to date: a walk stats every file and compares size, mtime, ctime and
- * inode; a file (or directory) whose times were within RACY_NS of the walk
- * that recorded it is looked at again, since a later edit in the same
- * clock tick would not show. Changed files are parsed into a model with
+ * inode; a file (or directory) whose times were within a clock tick of
+ * the walk that recorded it is looked at again, since a later edit in the
+ * same tick would not show. Changed files are parsed into a model with
  * every person; when the people's keys (slugs, names, aliases) changed,
  * the entries that mention a changed key are resolved again. All of it
  * is written in one transaction: readers (WAL) see the index before or
@@ -63,7 +63,14 @@ tr(const char *what)
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
 #define INDEX_VERSION "kith-index 6"
-#define RACY_NS INT64_C(2000000000)
+/*
+ * A time this close to the walk could be followed by an edit that keeps
+ * it: file times come from a clock that lags by up to one tick, and on a
+ * file system that keeps whole seconds (no nanoseconds) by up to one
+ * second and more.
+ */
+#define RACY_NS INT64_C(20000000)
+#define RACY_COARSE_NS INT64_C(2000000000)
 
 /* Inside this file only: the index is damaged (rebuild) or stale (retry). */
 #define IX_DAMAGED 2
@@ -323,6 +330,13 @@ ix_open(struct ix *ix, struct kith_repo *repo, const char **notice)
 out:
 	kith_buf_free(&path);
 	return rc;
+}
+
+/* Whether a file time t, recorded by a walk that began at now, is too recent. */
+static bool
+racy(int64_t t, int64_t now)
+{
+	return t >= now - (t % 1000000000 ? RACY_NS : RACY_COARSE_NS);
 }
 
 /* ---- the state: files and directories as the last walk found them ---- */
@@ -2197,8 +2211,8 @@ apply(struct refresh *r, bool people_only)
 	for (size_t i = 0; i < w->ndirs; i++) {
 		ns->dirs[i] = w->dirs[i];
 		ns->dirs[i].names = NULL;
-		ns->dirs[i].racy = w->dirs[i].mtime >= r->now - RACY_NS ||
-			w->dirs[i].ctime >= r->now - RACY_NS;
+		ns->dirs[i].racy = racy(w->dirs[i].mtime, r->now) ||
+			racy(w->dirs[i].ctime, r->now);
 	}
 	for (size_t i = 0; i < w->nfiles; i++) {
 		const struct kith_file_stat *s = &w->files[i];
@@ -2529,7 +2543,7 @@ apply(struct refresh *r, bool people_only)
 		f->mtime = (int64_t)stats[i].st_mtim.tv_sec * 1000000000 + stats[i].st_mtim.tv_nsec;
 		f->ctime = (int64_t)stats[i].st_ctim.tv_sec * 1000000000 + stats[i].st_ctim.tv_nsec;
 		f->ino = (uint64_t)stats[i].st_ino;
-		f->racy = f->mtime >= r->now - RACY_NS || f->ctime >= r->now - RACY_NS;
+		f->racy = racy(f->mtime, r->now) || racy(f->ctime, r->now);
 		f->first = f->nchunks = 0;
 		if (is_person_path(f->path))
 			continue;

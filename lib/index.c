@@ -2841,7 +2841,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if (rc)
 		goto out;
 	/* ids to files; whole files for dates and for all */
-	if ((rc = files_by_id(&byid, &nbyid, &s)) != 0)
+	if (nids && (rc = files_by_id(&byid, &nbyid, &s)) != 0)
 		goto out;
 	size_t whole = 0;
 	for (size_t i = 0; (q->flags & (KITH_Q_ALL | KITH_Q_DATES)) && i < s.nfiles; i++) {

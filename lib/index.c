@@ -2788,7 +2788,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct strset keys = { 0 };
 	struct pstats ps = { 0 };
 	struct kith_arena *a = NULL;
-	sqlite3_stmt *get = NULL, *getc = NULL;
+	sqlite3_stmt *get = NULL;
+	sqlite3_blob *bl = NULL;
 	struct kith_ptrvec es = { 0 };
 	struct pick *picks = NULL;
 	int64_t *ids = NULL;
@@ -2881,9 +2882,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (!u || picks[u - 1].id != picks[i].id)
 			picks[u++] = picks[i];
 	npicks = u;
-	/* Read them, file by file, in file order. */
-	if ((rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
-		goto out;
+	/* Read them, file by file, in file order: one blob handle moved from
+	 * row to row, which costs much less than a query each. */
 	const char *mpath = NULL;
 	for (size_t i = 0; i < npicks; i++) {
 		const struct fent *f = &s.files[picks[i].file];
@@ -2900,20 +2900,25 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		struct kith_chunk c;
 		void *data;
 		size_t len;
-		sqlite3_bind_int64(getc, 1, picks[i].id);
-		int r = sqlite3_step(getc);
-		if (r != SQLITE_ROW) {
-			sqlite3_reset(getc);
-			rc = r == SQLITE_DONE ? IX_DAMAGED : db_fail(ix, "read a chunk");
+		int r = bl ? sqlite3_blob_reopen(bl, picks[i].id) :
+			sqlite3_blob_open(ix->db, "main", "chunk", "data", picks[i].id, 0, &bl);
+		if (r != SQLITE_OK) {
+			/* no such row: the postings point at a chunk that is not there */
+			rc = (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
 			goto out;
 		}
-		rc = col_blob(&data, &len, getc, 0);
-		sqlite3_reset(getc);
-		if (rc)
+		len = (size_t)sqlite3_blob_bytes(bl);
+		if (!(data = malloc(len + 1))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
 			goto out;
+		}
 		if (kith_ptrvec_push(&m->build->blobs, data) < 0) {
 			free(data);
 			rc = KITH_ERROR;
+			goto out;
+		}
+		if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK) {
+			rc = db_fail(ix, "read a chunk");
 			goto out;
 		}
 		if (kith_chunk_read(m, mpath, data, len, &c) < 0) {
@@ -3019,7 +3024,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	m = NULL;
 out:
 	sqlite3_finalize(get);
-	sqlite3_finalize(getc);
+	if (bl)
+		sqlite3_blob_close(bl);
 	kith_ptrvec_free(&es);
 	strset_free(&keys);
 	pstats_free(&ps);

@@ -9,7 +9,6 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
-#include <cmark.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -185,21 +184,16 @@ dash_underline(const char *s)
 
 /*
  * The source text after the entry's own level-2 heading, if it has one
- * (an entry before a day's first heading has none). cmark says whether
- * the first block is that heading; its lines are found by hand, for
- * cmark 0.30.2 ends a setext heading on the line after its underline.
+ * (an entry before a day's first heading has none: the loader says). The
+ * heading's lines are found by hand, for cmark 0.30.2 ends a setext
+ * heading on the line after its underline.
  */
 static const char *
 body(const struct kith_entry *e)
 {
 	const char *s = e->text;
-	cmark_node *doc = cmark_parse_document(s, strlen(s), CMARK_OPT_DEFAULT);
-	cmark_node *first = doc ? cmark_node_first_child(doc) : NULL;
-	bool heading = first && cmark_node_get_type(first) == CMARK_NODE_HEADING &&
-		cmark_node_get_heading_level(first) == 2;
+	bool heading = e->heading;
 
-	if (doc)
-		cmark_node_free(doc);
 	if (heading && s[strspn(s, " ")] == '#') {
 		s = next_line(s);
 	} else if (heading) {

@@ -114,7 +114,8 @@ kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c)
 	rc |= kith_put_uv(b, c->nentries);
 	for (size_t i = 0; i < c->nentries; i++) {
 		const struct kith_entry *e = c->entries[i];
-		rc |= kith_put_uv(b, e->kind);
+		rc |= kith_put_uv(b, (e->kind == KITH_ENTRY_NOTE ? 1u : 0u) |
+			(e->heading ? 2u : 0u));
 		rc |= kith_put_sv(b, e->date);
 		rc |= kith_put_sv(b, e->time);
 		rc |= kith_put_str(b, e->title);
@@ -240,7 +241,9 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		struct kith_entry *e = kith_model_new_entry(m);
 		if (!e)
 			return KITH_ERROR;
-		e->kind = get_uv(&r) ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
+		uint64_t kind = get_uv(&r);
+		e->kind = kind & 1 ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
+		e->heading = (kind & 2) != 0;
 		e->date = (kith_date)get_sv(&r);
 		e->time = (int)get_sv(&r);
 		e->path = path;

@@ -100,6 +100,7 @@ kith_model_add_day(struct kith_model *model, const char *path,
 				goto out;
 			if (level == 2) {
 				char *t = kith_heading_text(&p, c);
+				e->heading = true;
 				size_t skip = 0;
 				if (!t)
 					goto out;

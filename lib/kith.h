@@ -320,6 +320,7 @@ struct kith_entry {
 	kith_date date;
 	int time;          /* minutes after midnight, or -1 */
 	const char *title; /* heading text after the time; note item's text */
+	bool heading;      /* a journal entry that begins with its level-2 heading */
 	const char *path;
 	int line, end_line; /* lines of the entry in its file */
 	const char *text;   /* the entry's source text */

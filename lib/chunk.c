@@ -121,6 +121,8 @@ kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c)
 		rc |= kith_put_str(b, e->title);
 		rc |= kith_put_uv(b, (uint64_t)e->line);
 		rc |= kith_put_uv(b, (uint64_t)e->end_line);
+		rc |= kith_put_uv(b, e->off);
+		rc |= kith_put_uv(b, e->end);
 		rc |= kith_put_str(b, e->kind == KITH_ENTRY_JOURNAL ? NULL : e->text);
 		rc |= kith_put_uv(b, e->owner && e->owner == c->person);
 		rc |= put_strs(b, e->tags, e->ntags);
@@ -250,6 +252,8 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		e->title = get_sstr(&r);
 		e->line = get_int(&r);
 		e->end_line = get_int(&r);
+		e->off = (size_t)get_uv(&r);
+		e->end = (size_t)get_uv(&r);
 		e->text = get_str(&r);
 		e->owner = get_uv(&r) ? p : NULL;
 		e->tags = get_strs(&r, &e->ntags);

@@ -62,7 +62,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 7"
+#define INDEX_VERSION "kith-index 8"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -2693,13 +2693,33 @@ load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
 		rc = IX_STALE; /* changed since the walk: look again */
 		goto out;
 	}
-	if ((rc = kith_src_init(&src, text, len)) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (!(es[i]->text = kith_src_lines(a, &src, es[i]->line, es[i]->end_line))) {
+	for (size_t i = 0; i < n; i++) {
+		struct kith_entry *e = es[i];
+		size_t o = e->off, k = e->end > o ? e->end - o : 0;
+		if (e->end <= len && e->off <= e->end && k && !memchr(text + o, '\r', k) &&
+		    (o || len < 3 || memcmp(text, "\xef\xbb\xbf", 3))) {
+			/* LF lines as they are: the text is the bytes, newline-ended */
+			bool nl = text[o + k - 1] == '\n';
+			char *t = kith_arena_alloc(a, k + 2);
+			if (!t) {
+				rc = KITH_ERROR;
+				goto out;
+			}
+			memcpy(t, text + o, k);
+			if (!nl)
+				t[k++] = '\n';
+			t[k] = '\0';
+			e->text = t;
+			continue;
+		}
+		/* CR, a BOM, or no bytes: line by line, as the parser does */
+		if (!src.lines && (rc = kith_src_init(&src, text, len)) < 0)
+			goto out;
+		if (!(e->text = kith_src_lines(a, &src, e->line, e->end_line))) {
 			rc = KITH_ERROR;
 			goto out;
 		}
+	}
 out:
 	kith_src_free(&src);
 	free(text);

@@ -137,6 +137,8 @@ kith_model_add_day(struct kith_model *model, const char *path,
 		}
 		if (!(e->text = kith_src_lines(a, &p.src, e->line, e->end_line)))
 			goto out;
+		e->off = p.src.lines[e->line - 1];
+		e->end = e->end_line < p.src.nlines ? p.src.lines[e->end_line] : p.src.len;
 	}
 	rc = kith_parse_finish_tags(&p, (struct kith_entry **)entries.v, entries.n);
 out:

@@ -323,7 +323,8 @@ struct kith_entry {
 	bool heading;      /* a journal entry that begins with its level-2 heading */
 	const char *path;
 	int line, end_line; /* lines of the entry in its file */
-	const char *text;   /* the entry's source text */
+	size_t off, end;    /* the bytes of those lines in the file */
+	const char *text;   /* the entry's source text (lines, LF-terminated) */
 	struct kith_person *owner;   /* for a note item: whose file */
 	struct kith_person **people; /* interactions: whom it is with */
 	size_t npeople;

@@ -990,6 +990,31 @@ cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * v[0..h) is sorted, v[h..n) was appended: sort that and merge the two.
+ * New chunk ids are the highest, and new interactions mostly the newest,
+ * so the tail usually goes after the head as it is.
+ */
+static int
+merge_tail(void *v, size_t h, size_t n, size_t es,
+	int (*cmp)(const void *, const void *))
+{
+	char *p = v, *t;
+
+	kith_sort(p + h * es, n - h, es, cmp);
+	if (!h || h == n || cmp(p + (h - 1) * es, p + h * es) <= 0)
+		return 0;
+	if (!(t = malloc(n * es)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0, j = h, k = 0; k < n; k++) {
+		bool left = j == n || (i < h && cmp(p + i * es, p + j * es) <= 0);
+		memcpy(t + k * es, p + (left ? i++ : j++) * es, es);
+	}
+	memcpy(p, t, n * es);
+	free(t);
+	return 0;
+}
+
 /* Decode a posting of ids (delta-coded, ascending). */
 static int
 decode_ids(int64_t **out, size_t *n, const void *data, size_t len)
@@ -1245,10 +1270,12 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 			else
 				((int64_t *)v)[n++] = pe->v[x].chunk;
 		}
-		if (inter) {
-			kith_sort(v, n, sizeof(struct inter), cmp_inter);
-		} else {
-			kith_sort(v, n, sizeof(int64_t), cmp_i64);
+		if ((rc = merge_tail(v, keep, n, inter ? sizeof(struct inter) :
+		    sizeof(int64_t), inter ? cmp_inter : cmp_i64)) < 0) {
+			free(v);
+			goto out;
+		}
+		if (!inter) {
 			size_t u = 0;
 			for (size_t x = 0; x < n; x++)
 				if (!u || ((int64_t *)v)[u - 1] != ((int64_t *)v)[x])

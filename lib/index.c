@@ -75,6 +75,7 @@ tr(const char *what)
 /* Inside this file only: the index is damaged (rebuild) or stale (retry). */
 #define IX_DAMAGED 2
 #define IX_STALE 3
+#define IX_UNUSABLE 4 /* cannot be written (read-only, not ours): parse instead */
 
 static const char schema[] =
 	"CREATE TABLE meta(id INTEGER PRIMARY KEY, v BLOB);"
@@ -97,6 +98,8 @@ db_fail(struct ix *ix, const char *what)
 		kith_error_set(KITH_ERROR, "the index is damaged");
 		return IX_DAMAGED;
 	}
+	if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_CANTOPEN)
+		return IX_UNUSABLE;
 	return kith_error_set(KITH_ERROR, "the index .kith/index.db: %s: %s",
 		what, sqlite3_errmsg(ix->db));
 }
@@ -3113,6 +3116,10 @@ kith_index_query(struct kith_model **out, struct kith_repo *repo,
 				return rc < 0 ? rc : 1;
 			rc = 1;
 			continue;
+		}
+		if (rc == IX_UNUSABLE) {
+			rc = 1;
+			break;
 		}
 		if (rc != IX_STALE)
 			break;

@@ -2202,8 +2202,30 @@ decode_job(struct kith_model *m, struct job *j, const char *path,
 	return 0;
 }
 
+/*
+ * What parsing one file gave, into the new state and r's model: its stat,
+ * whether it went, and its warning or its chunks (*nc of them).
+ */
 static int
-apply(struct refresh *r, bool people_only)
+take_job(struct refresh *r, struct job *j, struct stat *st, bool *gone,
+	struct fent *f, struct kith_chunk **c, size_t *nc)
+{
+	const char *path;
+
+	*c = NULL;
+	*nc = 0;
+	*st = j->st;
+	*gone = j->gone;
+	if (j->warning)
+		return (f->warning = kith_arena_strdup(r->a, j->warning)) ? 0 : KITH_ERROR;
+	if (!(path = kith_arena_strdup(r->m->arena, j->path)) ||
+	    decode_job(r->m, j, path, c, nc) < 0)
+		return KITH_ERROR;
+	return 0;
+}
+
+static int
+apply(struct refresh *r)
 {
 	struct ix *ix = r->ix;
 	struct kith_model *m = NULL;
@@ -2356,26 +2378,13 @@ apply(struct refresh *r, bool people_only)
 		b->mentions.n = km;
 		b->followups.n = kf;
 		for (size_t i = 0; i < w->nfiles; i++) {
-			const char *p = w->files[i].path;
 			struct kith_chunk *c;
 			size_t nc;
-			if (!parsed[i] || !is_person_path(p))
+			if (!parsed[i] || !is_person_path(w->files[i].path))
 				continue;
-			struct job *j = jobof[i];
-			stats[i] = j->st;
-			gone[i] = j->gone;
-			if (j->warning) {
-				if (!(ns->files[i].warning = kith_arena_strdup(r->a, j->warning))) {
-					rc = KITH_ERROR;
-					goto out;
-				}
-				continue;
-			}
-			const char *mp = kith_arena_strdup(m->arena, p);
-			if (!mp || (rc = decode_job(m, j, mp, &c, &nc)) < 0) {
-				rc = KITH_ERROR;
+			if ((rc = take_job(r, jobof[i], &stats[i], &gone[i],
+			    &ns->files[i], &c, &nc)) < 0)
 				goto out;
-			}
 			if (nc && c[0].person)
 				pc.v[pc.n++] = c[0];
 		}
@@ -2421,26 +2430,13 @@ apply(struct refresh *r, bool people_only)
 	tr("a:people");
 	/* The journal part: the changed files' chunks. */
 	for (size_t i = 0; i < w->nfiles; i++) {
-		const char *p = w->files[i].path;
 		struct kith_chunk *c;
 		size_t nc;
-		if (!parsed[i] || is_person_path(p))
+		if (!parsed[i] || is_person_path(w->files[i].path))
 			continue;
-		struct job *j = jobof[i];
-		stats[i] = j->st;
-		gone[i] = j->gone;
-		if (j->warning) {
-			if (!(ns->files[i].warning = kith_arena_strdup(r->a, j->warning))) {
-				rc = KITH_ERROR;
-				goto out;
-			}
-			continue;
-		}
-		const char *mp = kith_arena_strdup(m->arena, p);
-		if (!mp || (rc = decode_job(m, j, mp, &c, &nc)) < 0) {
-			rc = KITH_ERROR;
+		if ((rc = take_job(r, jobof[i], &stats[i], &gone[i], &ns->files[i],
+		    &c, &nc)) < 0)
 			goto out;
-		}
 		for (size_t k = 0; k < nc; k++)
 			if ((rc = push_w(r, &(struct wchunk){ 0, i, c[k], NULL, 0 })) < 0)
 				goto out;
@@ -2623,7 +2619,6 @@ apply(struct refresh *r, bool people_only)
 	if ((rc = write_state(ix, ns)) != 0)
 		goto out;
 	tr("a:state");
-	(void)people_only;
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(getm);
@@ -2686,7 +2681,7 @@ refresh(struct ix *ix, struct state *s)
 	state_free(&r.old);
 	if ((rc = read_state(ix, &r.old)) != 0)
 		goto out;
-	if (anything_changed(&r.old, &r.walk) && (rc = apply(&r, false)) != 0)
+	if (anything_changed(&r.old, &r.walk) && (rc = apply(&r)) != 0)
 		goto out;
 	rc = exec(ix, "COMMIT");
 	tr("commit");

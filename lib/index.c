@@ -513,6 +513,27 @@ write_state(struct ix *ix, const struct state *s)
 	return rc;
 }
 
+/*
+ * v (n items of size bytes, room for *cap) with room for one more: v
+ * itself, or a larger copy; NULL, v untouched, when out of memory.
+ */
+static void *
+grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t nc;
+	void *x;
+
+	if (n < *cap)
+		return v;
+	nc = *cap ? 2 * *cap : 64;
+	if (!(x = realloc(v, nc * size))) {
+		kith_error_set(KITH_ERROR, "out of memory");
+		return NULL;
+	}
+	*cap = nc;
+	return x;
+}
+
 /* ---- string sets ---- */
 
 struct strset {
@@ -524,14 +545,11 @@ struct strset {
 static int
 strset_add(struct strset *s, const char *x)
 {
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? 2 * s->cap : 64;
-		const char **v = realloc(s->v, nc * sizeof *v);
-		if (!v)
-			return kith_error_set(KITH_ERROR, "out of memory");
-		s->v = v;
-		s->cap = nc;
-	}
+	const char **v = grow(s->v, s->n, &s->cap, sizeof *v);
+
+	if (!v)
+		return KITH_ERROR;
+	s->v = v;
 	s->v[s->n++] = x;
 	return 0;
 }
@@ -940,14 +958,11 @@ struct pedits {
 static int
 pedit_push(struct pedits *p, const struct pedit *e)
 {
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? 2 * p->cap : 1024;
-		struct pedit *v = realloc(p->v, nc * sizeof *v);
-		if (!v)
-			return kith_error_set(KITH_ERROR, "out of memory");
-		p->v = v;
-		p->cap = nc;
-	}
+	struct pedit *v = grow(p->v, p->n, &p->cap, sizeof *v);
+
+	if (!v)
+		return KITH_ERROR;
+	p->v = v;
 	p->v[p->n++] = *e;
 	return 0;
 }
@@ -1303,16 +1318,12 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		if (k[0] == 'p' && (rc = strset_add(&t->slugs, k + 2)) < 0)
 			goto out;
 		if (k[0] == 'g') {
-			if (t->ntagn == t->captagn) {
-				size_t nc = t->captagn ? 2 * t->captagn : 64;
-				size_t *nv2 = realloc(t->tagn, nc * sizeof *nv2);
-				if (!nv2) {
-					rc = kith_error_set(KITH_ERROR, "out of memory");
-					goto out;
-				}
-				t->tagn = nv2;
-				t->captagn = nc;
+			size_t *tn = grow(t->tagn, t->ntagn, &t->captagn, sizeof *tn);
+			if (!tn) {
+				rc = KITH_ERROR;
+				goto out;
 			}
+			t->tagn = tn;
 			if ((rc = strset_add(&t->tags, k + 2)) < 0)
 				goto out;
 			t->tagn[t->ntagn++] = n;
@@ -1578,14 +1589,11 @@ struct refresh {
 static int
 push_w(struct refresh *r, const struct wchunk *w)
 {
-	if (r->nw == r->capw) {
-		size_t nc = r->capw ? 2 * r->capw : 256;
-		struct wchunk *v = realloc(r->w, nc * sizeof *v);
-		if (!v)
-			return kith_error_set(KITH_ERROR, "out of memory");
-		r->w = v;
-		r->capw = nc;
-	}
+	struct wchunk *v = grow(r->w, r->nw, &r->capw, sizeof *v);
+
+	if (!v)
+		return KITH_ERROR;
+	r->w = v;
 	r->w[r->nw++] = *w;
 	return 0;
 }
@@ -1749,20 +1757,6 @@ newest_inter(struct refresh *r, const struct inter *v, size_t n,
 	return 0;
 }
 
-static int
-cmp_entry_order(const struct kith_entry *x, const struct kith_entry *y)
-{
-	int c;
-
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	if ((c = strcmp(x->path, y->path)))
-		return c;
-	return x->line - y->line;
-}
-
 /*
  * Recompute pstat for the people whose interactions may have changed:
  * those of touched "p:" postings, and everyone when the people changed.
@@ -1799,7 +1793,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 				if (e->kind != KITH_ENTRY_NOTE)
 					continue;
 				n++;
-				if (!best || cmp_entry_order(e, best) > 0)
+				if (!best || kith_entry_order(e, best) > 0)
 					best = e;
 			}
 			notes.v[notes.n++] = best ? (struct pstat){ p->slug, n, best->date,
@@ -1878,7 +1872,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 				goto out;
 			}
 			rc = newest_inter(r, iv, ni, byid, nbyid, getc, scratch, &e);
-			if (rc == 0 && e && (!best || cmp_entry_order(e, best) > 0))
+			if (rc == 0 && e && (!best || kith_entry_order(e, best) > 0))
 				best = e;
 			n += ni;
 		}
@@ -2796,18 +2790,6 @@ rotate(struct kith_ptrvec *v, size_t k)
 	return 0;
 }
 
-static kith_date
-path_date(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	kith_date d;
-
-	base = base ? base + 1 : path;
-	if (strlen(base) != 13 || kith_date_parse_iso(&d, base, 10) < 0)
-		return KITH_NODATE;
-	return d;
-}
-
 /* A chunk picked, by its file's place in the state. */
 struct pick {
 	size_t file;
@@ -2894,9 +2876,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		const struct fent *f = &s.files[i];
 		if (!f->nchunks)
 			continue;
-		kith_date d = path_date(f->path);
+		kith_date d;
+		bool dated = kith_journal_date(&d, f->path) == 0;
 		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
-		    d != KITH_NODATE && d >= q->since && d <= q->until))
+		    dated && d >= q->since && d <= q->until))
 			whole += f->nchunks;
 	}
 	if (!(picks = malloc((nids + whole + 1) * sizeof *picks))) {
@@ -2907,9 +2890,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		const struct fent *f = &s.files[i];
 		if (!f->nchunks)
 			continue;
-		kith_date d = path_date(f->path);
+		kith_date d;
+		bool dated = kith_journal_date(&d, f->path) == 0;
 		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
-		    d != KITH_NODATE && d >= q->since && d <= q->until))
+		    dated && d >= q->since && d <= q->until))
 			for (size_t j = 0; j < f->nchunks; j++)
 				picks[npicks++] = (struct pick){ i, f->first + (int64_t)j };
 	}

@@ -318,6 +318,10 @@ int kith_model_load_file(struct kith_model *m, struct kith_repo *repo,
  * keys built: the index's people come so.
  */
 int kith_model_finish_rest(struct kith_model *m, size_t from);
+/* The order of m->entries: date, time, path, line (model.c). */
+int kith_entry_order(const struct kith_entry *x, const struct kith_entry *y);
+/* The date of journal file ".../YYYY-MM-DD.md"; KITH_EINVALID if none (journal.c). */
+int kith_journal_date(kith_date *out, const char *path);
 /* Sort m's people and build the name keys, as kith_model_finish does first. */
 int kith_model_prepare(struct kith_model *m);
 

@@ -12,8 +12,8 @@
 #include "internal.h"
 
 /* The date of ".../YYYY-MM-DD.md"; KITH_EINVALID when the name is no date. */
-static int
-path_date(kith_date *out, const char *path)
+int
+kith_journal_date(kith_date *out, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	size_t n;
@@ -77,7 +77,7 @@ kith_model_add_day(struct kith_model *model, const char *path,
 	kith_date date;
 	int rc;
 
-	if (path_date(&date, path) < 0)
+	if (kith_journal_date(&date, path) < 0)
 		return kith_error_set(KITH_EINVALID,
 			"'%s' is not named by a date: name it YYYY-MM-DD.md", path);
 	if ((rc = kith_parser_init(&p, model, path, text, len)) < 0)

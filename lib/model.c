@@ -387,11 +387,9 @@ followup_people(struct kith_model *m, struct kith_person **tmp, size_t from)
 	return 0;
 }
 
-static int
-cmp_entry(const void *a, const void *b)
+int
+kith_entry_order(const struct kith_entry *x, const struct kith_entry *y)
 {
-	const struct kith_entry *x = *(struct kith_entry *const *)a;
-	const struct kith_entry *y = *(struct kith_entry *const *)b;
 	int c;
 
 	if (x->date != y->date)
@@ -401,6 +399,13 @@ cmp_entry(const void *a, const void *b)
 	if ((c = strcmp(x->path, y->path)))
 		return c;
 	return x->line - y->line;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return kith_entry_order(*(struct kith_entry *const *)a,
+		*(struct kith_entry *const *)b);
 }
 
 static int

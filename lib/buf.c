@@ -6,7 +6,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,16 +135,30 @@ kith_ptrvec_free(struct kith_ptrvec *pv)
 	pv->n = pv->cap = 0;
 }
 
-/* ---- arena ---- */
+/*
+ * ---- arena ----
+ *
+ * Objects that live as long as their model, bumped out of chunks. Small
+ * arenas take 64 KB chunks from malloc. Past 1 MB, a chunk is 2 MB (or
+ * more) of its own mapping, aligned so that the kernel can back it with
+ * one huge page: a big model (the index loads 10 MB and more) then costs
+ * a few page faults rather than thousands, and since fresh mappings are
+ * zero, nothing there needs clearing.
+ */
+
+#define SMALL_CHUNK ((size_t)64 << 10)
+#define HUGE_CHUNK ((size_t)2 << 20)
 
 struct chunk {
 	struct chunk *next;
 	size_t used, size;
+	size_t mapped; /* bytes mapped for it (0: malloc'd, not cleared) */
 	max_align_t data[];
 };
 
 struct kith_arena {
 	struct chunk *head;
+	size_t total;
 };
 
 int
@@ -151,6 +167,33 @@ kith_arena_new(struct kith_arena **out)
 	if (!(*out = calloc(1, sizeof **out)))
 		return kith_error_set(KITH_ERROR, "out of memory");
 	return 0;
+}
+
+/* A chunk of at least size bytes of data, mapped on a huge page boundary. */
+static struct chunk *
+map_chunk(size_t size)
+{
+	size_t want = (sizeof(struct chunk) + size + HUGE_CHUNK - 1) / HUGE_CHUNK * HUGE_CHUNK;
+	char *p = mmap(NULL, want + HUGE_CHUNK, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct chunk *c;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* trim to an aligned stretch of want bytes */
+	size_t head = (HUGE_CHUNK - (uintptr_t)p % HUGE_CHUNK) % HUGE_CHUNK;
+	if (head)
+		munmap(p, head);
+	if (HUGE_CHUNK - head)
+		munmap(p + head + want, HUGE_CHUNK - head);
+	p += head;
+#ifdef MADV_HUGEPAGE
+	madvise(p, want, MADV_HUGEPAGE); /* a hint: nothing changes when it fails */
+#endif
+	c = (struct chunk *)(void *)p;
+	c->size = want - sizeof *c;
+	c->mapped = want;
+	return c;
 }
 
 void *
@@ -163,20 +206,28 @@ kith_arena_alloc(struct kith_arena *a, size_t size)
 	if (!size)
 		size = align;
 	if (!c || c->size - c->used < size) {
-		size_t csize = size > 60000 ? size : 60000;
-		c = malloc(sizeof *c + csize);
+		if (a->total + size >= HUGE_CHUNK / 2) {
+			c = map_chunk(size);
+		} else {
+			size_t csize = size > SMALL_CHUNK ? size : SMALL_CHUNK;
+			if ((c = malloc(sizeof *c + csize))) {
+				c->size = csize;
+				c->mapped = 0;
+			}
+		}
 		if (!c) {
 			kith_error_set(KITH_ERROR, "out of memory");
 			return NULL;
 		}
-		c->size = csize;
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		a->total += c->size;
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += size;
-	memset(p, 0, size);
+	if (!c->mapped)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -205,7 +256,10 @@ kith_arena_free(struct kith_arena *a)
 		return;
 	for (struct chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		if (c->mapped)
+			munmap(c, c->mapped);
+		else
+			free(c);
 	}
 	free(a);
 }

@@ -73,12 +73,42 @@ test_arena(void)
 	is_int(zeros, 64, "allocations are zeroed");
 	big = kith_arena_alloc(a, 1 << 20);
 	ok(big != NULL, "an allocation larger than a chunk");
-	ok(((uintptr_t)kith_arena_alloc(a, 3) % sizeof(max_align_t)) == 0,
+	ok(((uintptr_t)kith_arena_alloc(a, 3) % _Alignof(max_align_t)) == 0,
 		"allocations are aligned");
 	is_str(s, "hello", "earlier strings survive later chunks");
 	kith_arena_free(a);
 	kith_arena_free(NULL);
 	ok(1, "freeing NULL is fine");
+
+	/* Past 1 MB the chunks are mappings of their own: still zeroed,
+	 * aligned, apart, and writable to their last byte. */
+	ok(kith_arena_new(&a) == 0, "a big arena");
+	size_t nz = 0, aligned = 0, apart = 0;
+	unsigned char *prev = NULL;
+	for (int i = 0; i < 60000; i++) {
+		size_t n = 40 + (size_t)(i % 7) * 24;
+		unsigned char *p = kith_arena_alloc(a, n);
+		if (!p)
+			break;
+		size_t zeroed = 0;
+		for (size_t j = 0; j < n; j++)
+			zeroed += p[j] == 0;
+		nz += zeroed == n;
+		aligned += (uintptr_t)p % _Alignof(max_align_t) == 0;
+		apart += !prev || p >= prev + 40 || p + n <= prev;
+		memset(p, 0xa5, n);
+		prev = p;
+	}
+	is_int((long)nz, 60000, "every allocation of 60,000 (6 MB) is zeroed");
+	is_int((long)aligned, 60000, "and aligned");
+	is_int((long)apart, 60000, "and apart from the one before");
+	unsigned char *huge = kith_arena_alloc(a, (size_t)5 << 20);
+	ok(huge && huge[0] == 0 && huge[((size_t)5 << 20) - 1] == 0,
+		"a 5 MB allocation among them is zeroed");
+	if (huge)
+		memset(huge, 1, (size_t)5 << 20);
+	is_str(kith_arena_strdup(a, "after"), "after", "and the arena goes on after it");
+	kith_arena_free(a);
 }
 
 static void

@@ -7,8 +7,9 @@
  *   meta 'files'   the files and directories as the last walk found
  *                  them (stat data, the warning a file gave, the ids of
  *                  its chunks), so that the next walk compares in memory
- *   meta 'people'  every person file parsed and resolved: the people part
- *                  of a model, ready to use
+ *   meta 'people'  names .kith/people-GEN, every person file parsed and
+ *                  resolved: the people part of a model, mapped and used
+ *                  in place
  *   meta 'pstat'   per person: interactions in all, and the newest one
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
@@ -36,6 +37,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,7 +66,9 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 8"
+#define INDEX_VERSION "kith-index 9"
+#define PEOPLE_PREFIX "people-"
+#define PEOPLE_MAGIC "kithppl1"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -85,6 +91,8 @@ static const char schema[] =
 struct ix {
 	sqlite3 *db;
 	struct kith_repo *repo;
+	uint64_t missing;   /* the people file this attempt found missing */
+	bool wrote_people;  /* a new people file: prune the old ones */
 };
 
 /* ---- SQLite helpers ---- */
@@ -211,6 +219,199 @@ put_meta(struct ix *ix, int id, const void *v, size_t len)
 	return rc;
 }
 
+/*
+ * ---- the people part's file ----
+ *
+ * The people part is read whole by every command, so it is not kept in
+ * the database (whose reads copy it page by page) but beside it, in
+ * .kith/people-GEN, mapped and decoded in place. GEN is random, never
+ * reused; meta 'people' names the file of its snapshot (GEN and length),
+ * and the file repeats both in a header after PEOPLE_MAGIC. A writer
+ * makes the new file (written, synced, renamed into place) before it
+ * commits, and removes the others afterwards under the write lock; a
+ * reader that finds its snapshot's file gone looks again.
+ */
+#define PEOPLE_HEAD 24
+
+static void
+put_le64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get_le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static int
+people_path(struct kith_buf *b, struct kith_repo *repo, uint64_t gen, bool tmp)
+{
+	kith_buf_clear(b);
+	if (kith_repo_path(b, repo, INDEX_DIR "/" PEOPLE_PREFIX) < 0)
+		return KITH_ERROR;
+	return kith_buf_printf(b, "%016llx%s", (unsigned long long)gen,
+		tmp ? ".tmp" : "");
+}
+
+/*
+ * The people part of the snapshot, mapped: *map NULL when there is none
+ * (a new index). IX_STALE when its file is gone (a writer replaced it),
+ * IX_DAMAGED when it is not what meta says.
+ */
+static int
+get_people(struct ix *ix, struct kith_map **map)
+{
+	struct kith_buf path = KITH_BUF_INIT;
+	void *rec = NULL, *p = MAP_FAILED;
+	size_t len, size;
+	uint64_t gen;
+	struct stat st;
+	int fd = -1, rc;
+
+	*map = NULL;
+	if ((rc = get_meta(ix, META_PEOPLE, &rec, &len)) != 0 || !rec)
+		return rc;
+	rc = IX_DAMAGED;
+	if (len != 16)
+		goto out;
+	gen = get_le64(rec);
+	size = get_le64((unsigned char *)rec + 8);
+	if ((rc = people_path(&path, ix->repo, gen, false)) < 0)
+		goto out;
+	if ((fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT) {
+			/* gone twice running is not a writer's doing */
+			rc = ix->missing == gen ? IX_DAMAGED : IX_STALE;
+			ix->missing = gen;
+		} else {
+			rc = errno == EACCES ? IX_UNUSABLE : IX_DAMAGED;
+		}
+		goto out;
+	}
+	rc = IX_DAMAGED;
+	if (fstat(fd, &st) < 0 || size > SIZE_MAX - PEOPLE_HEAD ||
+	    (uint64_t)st.st_size != size + PEOPLE_HEAD)
+		goto out;
+	p = mmap(NULL, size + PEOPLE_HEAD, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		goto out;
+	if (memcmp(p, PEOPLE_MAGIC, 8) || get_le64((unsigned char *)p + 8) != gen ||
+	    get_le64((unsigned char *)p + 16) != size)
+		goto out;
+	if (!(*map = malloc(sizeof **map))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	**map = (struct kith_map){ p, size + PEOPLE_HEAD,
+		(unsigned char *)p + PEOPLE_HEAD, size };
+	p = MAP_FAILED;
+	rc = 0;
+out:
+	if (p != MAP_FAILED)
+		munmap(p, size + PEOPLE_HEAD);
+	if (fd >= 0)
+		close(fd);
+	free(rec);
+	kith_buf_free(&path);
+	return rc;
+}
+
+/* Write bytes as a new people file and point meta 'people' at it. */
+static int
+put_people(struct ix *ix, const void *data, size_t len)
+{
+	struct kith_buf path = KITH_BUF_INIT, tmp = KITH_BUF_INIT;
+	unsigned char head[PEOPLE_HEAD], rec[16];
+	uint64_t gen;
+	int fd = -1, rc;
+
+	if (getrandom(&gen, sizeof gen, 0) != (ssize_t)sizeof gen)
+		return kith_error_set(KITH_ERROR, "cannot name the index's people file: %s",
+			strerror(errno));
+	memcpy(head, PEOPLE_MAGIC, 8);
+	put_le64(head + 8, gen);
+	put_le64(head + 16, len);
+	if ((rc = people_path(&tmp, ix->repo, gen, true)) < 0 ||
+	    (rc = people_path(&path, ix->repo, gen, false)) < 0)
+		goto out;
+	if ((fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		rc = IX_UNUSABLE;
+		goto out;
+	}
+	if (kith_write_all(fd, head, sizeof head) < 0 ||
+	    kith_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		rc = kith_error_set(KITH_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
+		goto out;
+	}
+	if (close(fd) < 0 || (fd = -1, rename(tmp.ptr, path.ptr) < 0)) {
+		fd = -1;
+		rc = kith_error_set(KITH_ERROR, "cannot write %s: %s", path.ptr, strerror(errno));
+		goto out;
+	}
+	put_le64(rec, gen);
+	put_le64(rec + 8, len);
+	if ((rc = put_meta(ix, META_PEOPLE, rec, sizeof rec)) == 0)
+		ix->wrote_people = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp.ptr);
+	kith_buf_free(&path);
+	kith_buf_free(&tmp);
+	return rc;
+}
+
+/*
+ * Remove the people files meta does not name (all of them when keep is
+ * false): under the write lock, so that none is a writer's new one.
+ */
+static void
+prune_people(struct kith_repo *repo, uint64_t keep_gen, bool keep)
+{
+	struct kith_buf dir = KITH_BUF_INIT, name = KITH_BUF_INIT;
+	DIR *d = NULL;
+	struct dirent *de;
+
+	if (kith_repo_path(&dir, repo, INDEX_DIR) < 0 || !(d = opendir(dir.ptr)))
+		goto out;
+	if (keep && kith_buf_printf(&name, PEOPLE_PREFIX "%016llx",
+	    (unsigned long long)keep_gen) < 0)
+		goto out;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, PEOPLE_PREFIX, strlen(PEOPLE_PREFIX)) &&
+		    (!keep || strcmp(de->d_name, name.ptr)))
+			unlinkat(dirfd(d), de->d_name, 0);
+out:
+	if (d)
+		closedir(d);
+	kith_buf_free(&dir);
+	kith_buf_free(&name);
+}
+
+/* After a commit that wrote a people file: remove the older ones. */
+static void
+prune_after(struct ix *ix)
+{
+	void *rec = NULL;
+	size_t len;
+
+	ix->wrote_people = false;
+	if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	if (get_meta(ix, META_PEOPLE, &rec, &len) == 0 && rec && len == 16)
+		prune_people(ix->repo, get_le64(rec), true);
+	free(rec);
+	sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* ---- opening ---- */
 
 static void
@@ -236,6 +437,8 @@ ix_remove(struct kith_repo *repo)
 		if (unlink(b.ptr) < 0 && errno != ENOENT)
 			rc = 1; /* not ours to remove: parse instead */
 	}
+	if (rc == 0)
+		prune_people(repo, 0, false);
 	kith_buf_free(&b);
 	return rc;
 }
@@ -357,6 +560,7 @@ struct fent {
 
 struct state {
 	void *blob;
+	size_t len;           /* of blob */
 	struct fent *files;   /* sorted by path */
 	size_t nfiles;
 	struct kith_walk_dir *dirs;
@@ -440,6 +644,7 @@ read_state(struct ix *ix, struct state *s)
 	s->next_id = 1;
 	if ((rc = get_meta(ix, META_FILES, &s->blob, &len)) != 0 || !s->blob)
 		return rc;
+	s->len = len;
 	r = (struct kith_dec){ s->blob, (unsigned char *)s->blob + len, NULL, false };
 	s->next_id = (int64_t)kith_get_uv(&r);
 	s->ndirs = kith_get_count(&r, 5);
@@ -475,6 +680,25 @@ read_state(struct ix *ix, struct state *s)
 	if (r.bad || r.p != r.end)
 		return IX_DAMAGED;
 	return state_names(s);
+}
+
+/* s read again in a new transaction: decoded again only when it changed. */
+static int
+read_state_again(struct ix *ix, struct state *s)
+{
+	void *blob;
+	size_t len;
+	int rc;
+
+	if ((rc = get_meta(ix, META_FILES, &blob, &len)) != 0)
+		return rc;
+	if (blob && s->blob && len == s->len && !memcmp(blob, s->blob, len)) {
+		free(blob);
+		return 0;
+	}
+	free(blob);
+	state_free(s);
+	return read_state(ix, s);
 }
 
 static int
@@ -714,23 +938,19 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 
 /*
  * Read the people part into the empty model m: resolved (keys ready)
- * when resolved, else only parsed (for finishing again). data is the
- * model's (freed with it). pc (if non-NULL) gets each person's chunk.
+ * when resolved, else only parsed (for finishing again). data must
+ * outlive m (attach_people). pc (if non-NULL) gets each person's chunk.
  */
 static int
-decode_people(struct kith_model *m, void *data, size_t len, bool resolved,
+decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 	struct pchunks *pc)
 {
 	struct kith_model_build *b = m->build;
-	struct kith_dec r = { data, (unsigned char *)data + len, m->arena, false };
+	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
 	struct kith_chunk *cs = NULL;
 	size_t n;
 	int rc = IX_DAMAGED;
 
-	if (kith_ptrvec_push(&b->blobs, data) < 0) {
-		free(data);
-		return KITH_ERROR;
-	}
 	n = kith_get_count(&r, 3);
 	if (!(cs = calloc(n + 1, sizeof *cs)))
 		return kith_error_set(KITH_ERROR, "out of memory");
@@ -835,6 +1055,18 @@ decode_people(struct kith_model *m, void *data, size_t len, bool resolved,
 out:
 	free(cs);
 	return rc;
+}
+
+/* Make m own the mapping pm (unmapped with it, or now on failure). */
+static int
+attach_people(struct kith_model *m, struct kith_map *pm)
+{
+	if (kith_ptrvec_push(&m->build->maps, pm) < 0) {
+		munmap(pm->p, pm->size);
+		free(pm);
+		return KITH_ERROR;
+	}
+	return 0;
 }
 
 /* Keys of the people part ("kind\tkey\tslug"), from the finished model. */
@@ -2233,9 +2465,10 @@ apply(struct refresh *r)
 	bool people_changed = false, cold = !os->blob;
 	struct jobs js = { 0 };
 	struct job **jobof = NULL;
-	void *pblob = NULL, *kblob = NULL;
+	void *kblob = NULL;
+	struct kith_map *pmap = NULL;
 	size_t klen = 0;
-	size_t plen = 0, nchanged = 0;
+	size_t nchanged = 0;
 	int rc;
 
 	if ((rc = kith_model_new(&r->m)) < 0)
@@ -2279,7 +2512,7 @@ apply(struct refresh *r)
 		goto out;
 	if (!kblob)
 		people_changed = true;
-	if (people_changed && (rc = get_meta(ix, META_PEOPLE, &pblob, &plen)) != 0)
+	if (people_changed && (rc = get_people(ix, &pmap)) != 0)
 		goto out;
 	/* Parse every changed file first, on two threads. */
 	js.repo = ix->repo;
@@ -2306,29 +2539,25 @@ apply(struct refresh *r)
 	if (people_changed) {
 		struct kith_model_build *b = m->build;
 		struct pchunks old = { 0 };
-		if (pblob) {
+		if (pmap) {
 			/* the old keys, from the old people part resolved */
 			struct kith_model *om = NULL;
-			void *copy = malloc(plen ? plen : 1);
-			if (!copy) {
-				rc = kith_error_set(KITH_ERROR, "out of memory");
-				goto out;
-			}
-			memcpy(copy, pblob, plen);
 			if ((rc = kith_model_new(&om)) < 0 ||
-			    (rc = decode_people(om, copy, plen, true, NULL)) != 0 ||
+			    (rc = decode_people(om, pmap->data, pmap->len, true, NULL)) != 0 ||
 			    (rc = model_keys(&oldk, om, r->a)) != 0) {
 				kith_model_free(om);
 				goto out;
 			}
 			/* the keys' strings live in r->a; the model can go */
 			kith_model_free(om);
-			if ((rc = decode_people(m, pblob, plen, false, &old)) != 0) {
-				pblob = NULL; /* the model owns it now */
+			const void *data = pmap->data;
+			size_t len = pmap->len;
+			rc = attach_people(m, pmap);
+			pmap = NULL; /* the model's now */
+			if (rc < 0 || (rc = decode_people(m, data, len, false, &old)) != 0) {
 				free(old.v);
 				goto out;
 			}
-			pblob = NULL;
 		}
 		/* unchanged people from the old part, changed ones parsed */
 		pc.v = calloc(old.n + w->nfiles + 1, sizeof *pc.v);
@@ -2387,7 +2616,7 @@ apply(struct refresh *r)
 		b->keys_ready = true;
 		kith_buf_clear(&r->buf);
 		if ((rc = encode_people(&r->buf, m, &pc)) < 0 ||
-		    (rc = put_meta(ix, META_PEOPLE, r->buf.ptr, r->buf.len)) != 0 ||
+		    (rc = put_people(ix, r->buf.ptr, r->buf.len)) != 0 ||
 		    (rc = model_keys(&newk, m, r->a)) != 0)
 			goto out;
 		kith_buf_clear(&r->buf);
@@ -2619,7 +2848,10 @@ out:
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(upd);
-	free(pblob);
+	if (pmap) {
+		munmap(pmap->p, pmap->size);
+		free(pmap);
+	}
 	free(kblob);
 	for (size_t i = 0; i < js.n; i++) {
 		free(js.v[i].warning);
@@ -2649,6 +2881,7 @@ refresh(struct ix *ix, struct state *s)
 	int rc;
 
 	memset(s, 0, sizeof *s);
+	ix->wrote_people = false;
 	if ((rc = kith_arena_new(&r.a)) < 0)
 		return rc;
 	tr("r0");
@@ -2672,14 +2905,15 @@ refresh(struct ix *ix, struct state *s)
 	if ((rc = exec(ix, "BEGIN IMMEDIATE")) != 0)
 		goto out;
 	txn = true;
-	state_free(&r.old);
-	if ((rc = read_state(ix, &r.old)) != 0)
+	if ((rc = read_state_again(ix, &r.old)) != 0)
 		goto out;
 	if (anything_changed(&r.old, &r.walk) && (rc = apply(&r)) != 0)
 		goto out;
 	rc = exec(ix, "COMMIT");
 	tr("commit");
 	txn = false;
+	if (rc == 0 && ix->wrote_people)
+		prune_after(ix);
 	if (rc == 0 && (rc = exec(ix, "BEGIN")) == 0)
 		rc = read_state(ix, s);
 out:
@@ -2823,23 +3057,23 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	size_t nids = 0, capids = 0, npicks = 0, pm, pf;
 	const struct fent **byid = NULL;
 	size_t nbyid = 0;
-	void *blob = NULL;
-	size_t blen;
+	struct kith_map *pmap;
 	int rc;
 
 	*out = NULL;
 	memset(sp, 0, sizeof *sp); /* ours now */
 	if ((rc = kith_model_new(&m)) < 0 || (rc = kith_arena_new(&a)) < 0)
 		goto out;
-	if ((rc = get_meta(ix, META_PEOPLE, &blob, &blen)) != 0)
+	if ((rc = get_people(ix, &pmap)) != 0)
 		goto out;
-	if (!blob) {
+	if (!pmap) {
 		rc = IX_STALE; /* made meanwhile by someone else: look again */
 		goto out;
 	}
-	rc = decode_people(m, blob, blen, true, NULL);
-	blob = NULL;
-	if (rc)
+	if ((rc = attach_people(m, pmap)) < 0)
+		goto out;
+	tr("people-read");
+	if ((rc = decode_people(m, pmap->data, pmap->len, true, NULL)) != 0)
 		goto out;
 	tr("people");
 	pm = m->build->mentions.n;
@@ -2992,6 +3226,13 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	/* Everyone's totals over the whole repository. */
 	if ((rc = read_pstats(ix, META_PSTAT, &ps)) != 0)
 		goto out;
+	if (ps.blob) {
+		if (kith_ptrvec_push(&m->build->blobs, ps.blob) < 0) {
+			rc = KITH_ERROR;
+			goto out;
+		}
+		ps.blob = NULL;
+	}
 	for (size_t i = 0, j = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];
 		p->count = 0;
@@ -3009,13 +3250,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		p->count = ps.v[j].n;
 		e->date = p->last = ps.v[j].date;
 		e->time = ps.v[j].time;
-		e->path = kith_arena_strdup(m->arena, ps.v[j].path);
+		e->path = ps.v[j].path; /* into ps.blob, the model's below */
 		e->line = e->end_line = ps.v[j].line;
-		e->title = kith_arena_strdup(m->arena, ps.v[j].title);
-		if (!e->path || !e->title) {
-			rc = KITH_ERROR;
-			goto out;
-		}
+		e->title = ps.v[j].title;
 		e->kind = is_person_path(e->path) ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
 		p->latest = e;
 	}
@@ -3062,7 +3299,6 @@ out:
 	free(picks);
 	free(ids);
 	free(byid);
-	free(blob);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

@@ -178,7 +178,19 @@ struct kith_model_build {
 	bool keys_ready;          /* people sorted, names and aliases built */
 	size_t sorted_entries;    /* the first so many entries are in order */
 	struct kith_ptrvec blobs; /* bytes the model's strings point into */
+	struct kith_ptrvec maps;  /* struct kith_map *: mapped files, likewise */
 };
+
+/* A file mapped read-only (lib/index.c): data..data+len within p..p+size. */
+struct kith_map {
+	void *p;
+	size_t size;
+	const void *data;
+	size_t len;
+};
+
+/* write(2) all of buf, through EINTR: 0, or -1 with errno. */
+int kith_write_all(int fd, const void *buf, size_t len);
 
 /* What one file's parse made: a person file whole, or one journal entry. */
 struct kith_chunk {

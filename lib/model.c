@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <utf8proc.h>
 
@@ -50,6 +51,12 @@ kith_model_free(struct kith_model *m)
 		for (size_t i = 0; i < m->build->blobs.n; i++)
 			free(m->build->blobs.v[i]);
 		kith_ptrvec_free(&m->build->blobs);
+		for (size_t i = 0; i < m->build->maps.n; i++) {
+			struct kith_map *mp = m->build->maps.v[i];
+			munmap(mp->p, mp->size);
+			free(mp);
+		}
+		kith_ptrvec_free(&m->build->maps);
 		free(m->build->names);
 		free(m->build->aliases);
 		free(m->build->tag_counts);
@@ -236,6 +243,35 @@ resolve_key(struct kith_person **out, struct kith_model *m,
 	}
 out:
 	return rc;
+}
+
+/* A key's resolution, remembered while the model's keys stay as they are. */
+struct memo {
+	const char *key; /* NULL: a free slot */
+	uint32_t hash;
+	enum kith_mention_kind kind;
+	int rc;
+	struct kith_person *person;
+};
+
+/* The slot of (kind, key) in memo (cap a power of two, never full). */
+static struct memo *
+memo_slot(struct memo *memo, size_t cap, enum kith_mention_kind kind, const char *key)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)kind;
+
+	for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		struct memo *e = &memo[i];
+		if (!e->key) {
+			e->hash = h;
+			e->kind = kind;
+			return e;
+		}
+		if (e->hash == h && e->kind == kind && !strcmp(e->key, key))
+			return e;
+	}
 }
 
 int
@@ -492,16 +528,31 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 		if (build_keys(m) < 0)
 			goto out;
 	}
+	/* Most mentions name someone named before: look each key up once. */
+	size_t cap = 16;
+	while (cap < 2 * (m->nmentions - from))
+		cap *= 2;
+	struct memo *memo = calloc(cap, sizeof *memo);
 	for (size_t i = from; i < m->nmentions; i++) {
 		struct kith_mention *mn = m->mentions[i];
 		int r = KITH_ENOTFOUND;
 		mn->person = NULL;
 		if (!mn->key) /* the index keeps it folded */
 			mn->key = fold(m->arena, mn->target, strlen(mn->target));
-		if (mn->key)
+		if (mn->key && memo) {
+			struct memo *e = memo_slot(memo, cap, mn->kind, mn->key);
+			if (!e->key) {
+				e->rc = resolve_key(&e->person, m, mn->kind, mn->key);
+				e->key = mn->key;
+			}
+			mn->person = e->person;
+			r = e->rc;
+		} else if (mn->key) {
 			r = resolve_key(&mn->person, m, mn->kind, mn->key);
+		}
 		mn->ambiguous = r == KITH_EAMBIGUOUS;
 	}
+	free(memo);
 	if (!(tmp = malloc((m->nmentions + m->npeople + 1) * sizeof *tmp))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;

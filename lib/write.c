@@ -351,9 +351,11 @@ make_parents(struct plan *p, const char *abs, const char *rel)
 	return rc;
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
+int
+kith_write_all(int fd, const void *buf, size_t len)
 {
+	const char *data = buf;
+
 	while (len > 0) {
 		ssize_t w = write(fd, data, len);
 		if (w < 0 && errno == EINTR)
@@ -384,7 +386,7 @@ write_temp(struct op *o)
 	}
 	o->tmp = b.ptr;
 	if (fchmod(fd, o->exists ? o->mode : 0600) < 0 ||
-	    write_all(fd, o->c->data, o->c->len) < 0 || fsync(fd) < 0) {
+	    kith_write_all(fd, o->c->data, o->c->len) < 0 || fsync(fd) < 0) {
 		int err = errno;
 		close(fd);
 		errno = err;

@@ -685,6 +685,68 @@ test_expect 'an index of zero bytes is built again without a word' '
 	same_warm ls --json
 '
 
+# The people part is a file of its own beside the database.
+test_expect 'the people part is one file beside the index, replaced on a person edit' '
+	warm &&
+	ls .kith/people-* >"$CMP/before" &&
+	test "$(wc -l <"$CMP/before")" -eq 1 &&
+	echo "- note: a hand edit" >>people/ana-lima.md &&
+	same_warm ls --json &&
+	ls .kith/people-* >"$CMP/after" &&
+	test "$(wc -l <"$CMP/after")" -eq 1 &&
+	! cmp -s "$CMP/before" "$CMP/after" &&
+	git checkout -q -- people/ana-lima.md
+'
+
+test_expect 'a journal edit leaves the people file as it was' '
+	warm && sleep 0.1 && warm && # a walk after a checkout finds it racy
+	ls .kith/people-* >"$CMP/before" &&
+	echo "A line added by hand." >>"$(ls journal/*/*.md | head -1)" &&
+	same_warm journal --json &&
+	ls .kith/people-* >"$CMP/after" &&
+	check_same "$CMP/before" "$CMP/after" &&
+	git checkout -q -- journal
+'
+
+test_expect 'a people file removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/people-* &&
+	damaged ls --json &&
+	test "$(ls .kith/people-* | wc -l)" -eq 1
+'
+
+test_expect 'a people file truncated is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/people-*) &&
+	truncate -s 100 "$f" &&
+	damaged show --json ana-lima
+'
+
+test_expect 'a people file of garbage, its size kept, is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/people-*) &&
+	size=$(wc -c <"$f") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	damaged due --json
+'
+
+test_expect 'a people file with a wrong header is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/people-*) &&
+	printf XXXXXXXX | dd of="$f" bs=1 conv=notrunc 2>/dev/null &&
+	damaged tags --json
+'
+
+test_expect 'a damaged index takes its people file with it' '
+	warm &&
+	old=$(ls .kith/people-*) &&
+	yes "not a database" | head -c 20000 >.kith/index.db &&
+	damaged ls --json &&
+	test ! -e "$old" &&
+	test "$(ls .kith/people-* | wc -l)" -eq 1
+'
+
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of
 # SQLite or damage.
 unusable() {

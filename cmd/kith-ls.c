@@ -60,28 +60,56 @@ has_any_tag(const struct kith_person *p, char **tags, size_t ntags)
 	return false;
 }
 
-static void
+/* s, then spaces to width bytes. */
+static int
+put_padded(struct kith_buf *b, const char *s, size_t width)
+{
+	size_t len = strlen(s);
+
+	if (kith_buf_put(b, s, len) < 0 ||
+	    (len < width && kith_buf_grow(b, width - len) < 0))
+		return KITH_ERROR;
+	for (; len < width; len++)
+		b->ptr[b->len++] = ' ';
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+/* The table, made in memory and written at once (printf's %-*s per line
+ * costs more than the rest of kith ls on thousands of people). */
+static int
 print_human(struct row *rows, size_t n)
 {
-	int ws = 0, wn = 0;
+	struct kith_buf b = KITH_BUF_INIT;
+	size_t ws = 0, wn = 0;
 	char buf[16];
 	bool color = kith_color(stdout);
+	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int ls = (int)strlen(rows[i].p->slug), ln = (int)strlen(rows[i].p->name);
+		size_t ls = strlen(rows[i].p->slug), ln = strlen(rows[i].p->name);
 		ws = ls > ws ? ls : ws;
 		wn = ln > wn ? ln : wn;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct kith_person *p = rows[i].p;
 		/* Pad the name by bytes plus its multi-byte surplus. */
-		int extra = 0;
+		size_t extra = 0;
 		for (const char *c = p->name; *c; c++)
 			extra += ((unsigned char)*c & 0xC0) == 0x80;
-		printf("%s%-*s%s  %-*s  %s\n", color ? "\033[1m" : "", ws, p->slug,
-			color ? "\033[0m" : "", wn + extra, p->name,
-			p->last == KITH_NODATE ? "-" : kith_date_format(buf, p->last));
+		rc |= kith_buf_puts(&b, color ? "\033[1m" : "");
+		rc |= put_padded(&b, p->slug, ws);
+		rc |= kith_buf_puts(&b, color ? "\033[0m  " : "  ");
+		rc |= put_padded(&b, p->name, wn + extra);
+		rc |= kith_buf_puts(&b, "  ");
+		rc |= kith_buf_puts(&b, p->last == KITH_NODATE ? "-" :
+			kith_date_format(buf, p->last));
+		rc |= kith_buf_puts(&b, "\n");
 	}
+	if (rc == 0 && b.len)
+		fwrite(b.ptr, 1, b.len, stdout);
+	kith_buf_free(&b);
+	return rc ? KITH_ERROR : 0;
 }
 
 static void
@@ -192,7 +220,7 @@ main(int argc, char **argv)
 	else if (tsv)
 		print_tsv(rows, n, header);
 	else
-		print_human(rows, n);
+		rc = print_human(rows, n);
 	if (rc >= 0)
 		rc = kith_stdout_close();
 out:

@@ -194,6 +194,34 @@ else
 	echo "ok $t_n # SKIP an unreadable file (root reads every file)"
 fi
 
+# Two threads search; the output must still be in file order, past the
+# 512 files one may run ahead of the printing.
+test_expect 'many files: every match once, in file order, stderr in order too' '
+	i=0 && while [ $i -lt 1500 ]; do
+		d=$(printf "2019-%02d-%02d" $((i / 28 % 12 + 1)) $((i % 28 + 1)))
+		y=$((1900 + i / 336))
+		mkdir -p journal/$y &&
+		printf "## many %d\n\nnothing\nmany again %d\n" $i $i >journal/$y/$y-${d#2019-}.md
+		i=$((i + 1))
+	done &&
+	printf "many \377\n" >journal/1900/1900-01-01.md &&
+	printf "many \377\n" >journal/1904/1904-06-02.md &&
+	kith grep "^many|many \d" >out 2>err &&
+	find journal -name "19??-*.md" | LC_ALL=C sort >files &&
+	test "$(wc -l <files)" -eq 1500 &&
+	grep -v "journal/1900/1900-01-01.md\|journal/1904/1904-06-02.md" files |
+		xargs awk "FNR == 1 || FNR == 4 { print FILENAME \":\" FNR \":\" \$0 }" >want &&
+	check_same want out &&
+	printf "%s\n" \
+		"kith-grep: warning: skipping '"'journal/1900/1900-01-01.md'"': not valid UTF-8" \
+		"kith-grep: warning: skipping '"'journal/1904/1904-06-02.md'"': not valid UTF-8" >want &&
+	check_same want err &&
+	kith grep -l "many 7" >out &&
+	test "$(wc -l <out)" -eq 111 &&
+	LC_ALL=C sort -c out &&
+	rm -r journal/19?? files
+'
+
 test_expect 'the work tree is clean' 'check_clean'
 
 test_done

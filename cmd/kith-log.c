@@ -9,6 +9,12 @@
  * the lock is held from reading the file to committing it, so concurrent
  * `kith log` calls never lose an entry.
  *
+ * Mentions that resolve to nobody get a warning. When every mention of
+ * the new entry names a person by slug (people/SLUG.md is there), the
+ * first rule of resolution settles them all and the people are not
+ * loaded: the derived index is left for the next reader to bring up to
+ * date, once however many entries were logged in between.
+ *
  * The time is -t HH:MM, else the current local time when the entry is for
  * today; an entry for another day (-d) has no time unless -t gives one,
  * and so has any entry when KITH_TODAY is set (tests, planning ahead), so
@@ -19,6 +25,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -282,8 +289,63 @@ message(const char *title)
 	return b.ptr;
 }
 
-/* Read, append, write and commit, all under the repository lock. */
-static void
+/*
+ * Whether slug names a person the loader reads: people/SLUG.md a regular
+ * file (people/ a real directory, the name not hidden) that the parser
+ * takes, valid UTF-8 without NUL bytes.
+ */
+static bool
+is_person(struct kith_repo *repo, const char *slug)
+{
+	struct kith_buf rel = KITH_BUF_INIT, abs = KITH_BUF_INIT;
+	struct stat st;
+	char *text = NULL;
+	size_t len;
+	bool yes = false;
+
+	if (!*slug || *slug == '.' || strchr(slug, '/'))
+		return false;
+	if (kith_repo_path(&abs, repo, "people") == 0 &&
+	    lstat(abs.ptr, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    kith_buf_printf(&rel, "people/%s.md", slug) == 0 &&
+	    kith_repo_path(&abs, repo, rel.ptr) == 0 &&
+	    lstat(abs.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+	    kith_file_read(&text, &len, abs.ptr) == 0)
+		yes = kith_utf8_valid(text, len) && !memchr(text, '\0', len);
+	free(text);
+	kith_buf_free(&rel);
+	kith_buf_free(&abs);
+	return yes;
+}
+
+/*
+ * Whether every mention of the new entry names a person by slug, in the
+ * day as it is about to be written (parsed alone: no person loaded).
+ */
+static bool
+by_slug_only(struct kith_repo *repo, const struct entry *e,
+	const struct kith_buf *day)
+{
+	struct kith_model *m = NULL;
+	bool yes = kith_model_new(&m) == 0 &&
+		kith_model_add_day(m, e->rel, day->ptr, day->len) == 0 &&
+		kith_model_finish(m) == 0;
+
+	for (size_t i = 0; yes && i < m->nmentions; i++) {
+		const struct kith_mention *mn = m->mentions[i];
+
+		if (mn->line >= e->first && mn->line <= e->last)
+			yes = mn->key && is_person(repo, mn->key);
+	}
+	kith_model_free(m);
+	return yes;
+}
+
+/*
+ * Read, append, write and commit, all under the repository lock; returns
+ * whether the new entry's mentions still need checking (check_mentions).
+ */
+static bool
 write_entry(struct kith_repo *repo, struct entry *e)
 {
 	struct kith_buf out = KITH_BUF_INIT;
@@ -296,6 +358,7 @@ write_entry(struct kith_repo *repo, struct entry *e)
 		fail(rc);
 	old = read_day(repo, e, &len);
 	append(&out, old, len, e);
+	bool check = !by_slug_only(repo, e, &out);
 	change.data = out.ptr;
 	change.len = out.len;
 	if ((rc = kith_repo_apply(repo, &change, 1, msg)) < 0)
@@ -304,6 +367,7 @@ write_entry(struct kith_repo *repo, struct entry *e)
 	free(old);
 	free(msg);
 	kith_buf_free(&out);
+	return check;
 }
 
 /* Whether the mention at index i repeats an earlier one of the entry. */
@@ -416,9 +480,10 @@ main(int argc, char **argv)
 		fail(rc);
 	e.text = read_text(argc - optind, argv + optind, &len);
 	split(&e, len);
-	write_entry(repo, &e);
+	bool check = write_entry(repo, &e);
 	kith_gc_warn(stderr, "kith-log");
-	check_mentions(repo, &e);
+	if (check)
+		check_mentions(repo, &e);
 	printf("%s:%d\n", e.rel, e.first);
 	kith_repo_free(repo);
 	free(e.text);

@@ -1848,6 +1848,20 @@ find_file(const struct state *s, const char *path)
 	return NULL;
 }
 
+/*
+ * find_file for paths asked in ascending order, as the walk and the
+ * states list them: *at only moves forward.
+ */
+static const struct fent *
+find_next(const struct state *s, size_t *at, const char *path)
+{
+	int c = 1;
+
+	while (*at < s->nfiles && (c = strcmp(s->files[*at].path, path)) < 0)
+		++*at;
+	return *at < s->nfiles && c == 0 ? &s->files[*at] : NULL;
+}
+
 static bool
 unchanged(const struct fent *f, const struct kith_file_stat *s)
 {
@@ -2493,9 +2507,9 @@ apply(struct refresh *r)
 		ns->dirs[i].racy = racy(w->dirs[i].mtime, r->now) ||
 			racy(w->dirs[i].ctime, r->now);
 	}
-	for (size_t i = 0; i < w->nfiles; i++) {
+	for (size_t i = 0, at = 0; i < w->nfiles; i++) {
 		const struct kith_file_stat *s = &w->files[i];
-		const struct fent *f = find_file(os, s->path);
+		const struct fent *f = find_next(os, &at, s->path);
 		if (unchanged(f, s)) {
 			ns->files[i] = *f;
 			continue;
@@ -2505,8 +2519,8 @@ apply(struct refresh *r)
 		nchanged++;
 		people_changed |= is_person_path(s->path);
 	}
-	for (size_t i = 0; i < os->nfiles; i++)
-		if (is_person_path(os->files[i].path) && !find_file(ns, os->files[i].path))
+	for (size_t i = 0, at = 0; i < os->nfiles; i++)
+		if (is_person_path(os->files[i].path) && !find_next(ns, &at, os->files[i].path))
 			people_changed = true;
 	if (!people_changed && (rc = get_meta(ix, META_KEYS, &kblob, &klen)) != 0)
 		goto out;
@@ -2742,9 +2756,9 @@ apply(struct refresh *r)
 	    (rc = prep(ix, &ins, "INSERT INTO chunk(id, meta, data) VALUES(?1, ?2, ?3)")) != 0 ||
 	    (rc = prep(ix, &upd, "UPDATE chunk SET meta = ?2 WHERE id = ?1")) != 0)
 		goto out;
-	for (size_t i = 0; i < os->nfiles; i++) {
+	for (size_t i = 0, at = 0; i < os->nfiles; i++) {
 		const struct fent *f = &os->files[i];
-		const struct fent *nf = find_file(ns, f->path);
+		const struct fent *nf = find_next(ns, &at, f->path);
 		if (f->nchunks && (!nf || !nf->id) &&
 		    (rc = drop_file(r, f, getm, del)) != 0)
 			goto out;

@@ -187,7 +187,9 @@ struct kith_map {
 	size_t size;
 	const void *data;
 	size_t len;
+	uint64_t gen; /* which file of its kind */
 };
+void kith_map_free(struct kith_map *mp);
 
 /* write(2) all of buf, through EINTR: 0, or -1 with errno. */
 int kith_write_all(int fd, const void *buf, size_t len);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <utf8proc.h>
 
@@ -51,11 +50,8 @@ kith_model_free(struct kith_model *m)
 		for (size_t i = 0; i < m->build->blobs.n; i++)
 			free(m->build->blobs.v[i]);
 		kith_ptrvec_free(&m->build->blobs);
-		for (size_t i = 0; i < m->build->maps.n; i++) {
-			struct kith_map *mp = m->build->maps.v[i];
-			munmap(mp->p, mp->size);
-			free(mp);
-		}
+		for (size_t i = 0; i < m->build->maps.n; i++)
+			kith_map_free(m->build->maps.v[i]);
 		kith_ptrvec_free(&m->build->maps);
 		free(m->build->names);
 		free(m->build->aliases);

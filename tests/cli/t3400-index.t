@@ -738,13 +738,50 @@ test_expect 'a people file with a wrong header is rebuilt with a warning' '
 	damaged tags --json
 '
 
+test_expect 'the files and totals parts: one file each, replaced on every update' '
+	warm &&
+	test "$(ls .kith/files-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/pstat-* | wc -l)" -eq 1 &&
+	ls .kith/files-* .kith/pstat-* >"$CMP/before" &&
+	echo "A line added by hand." >>"$(ls journal/*/*.md | head -1)" &&
+	same_warm ls --json &&
+	ls .kith/files-* .kith/pstat-* >"$CMP/after" &&
+	test "$(wc -l <"$CMP/after")" -eq 2 &&
+	! cmp -s "$CMP/before" "$CMP/after" &&
+	git checkout -q -- journal
+'
+
+test_expect 'a files part removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/files-* &&
+	damaged journal --json
+'
+
+test_expect 'a totals part truncated is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/pstat-*) &&
+	truncate -s 30 "$f" &&
+	damaged ls --format tsv
+'
+
+test_expect 'a files part of garbage, its size kept, is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/files-*) &&
+	size=$(wc -c <"$f") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	damaged todo --json
+'
+
 test_expect 'a damaged index takes its people file with it' '
 	warm &&
 	old=$(ls .kith/people-*) &&
 	yes "not a database" | head -c 20000 >.kith/index.db &&
 	damaged ls --json &&
 	test ! -e "$old" &&
-	test "$(ls .kith/people-* | wc -l)" -eq 1
+	test "$(ls .kith/people-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/files-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/pstat-* | wc -l)" -eq 1
 '
 
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of

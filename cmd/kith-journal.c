@@ -151,10 +151,7 @@ matches(const struct query *q, const struct kith_entry *e)
 static const char *
 time_str(char *buf, int t)
 {
-	if (t < 0)
-		return "";
-	snprintf(buf, 16, "%02d:%02d", t / 60, t % 60);
-	return buf;
+	return kith_time_format(buf, t);
 }
 
 /* The next line of s. */
@@ -206,24 +203,38 @@ body(const struct kith_entry *e)
 	return s;
 }
 
+/* No printf: on thousands of entries its formatting cost more than the loading. */
 static void
 print_markdown(struct kith_entry **v, size_t n)
 {
-	char buf[16];
+	char buf[24];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct kith_entry *e = v[i];
 		const char *b = body(e);
-		if (!i || e->date != v[i - 1]->date)
-			printf("%s# %s\n", i ? "\n" : "", kith_date_format(buf, e->date));
+		if (!i || e->date != v[i - 1]->date) {
+			fputs(i ? "\n# " : "# ", stdout);
+			fputs(kith_date_format(buf, e->date), stdout);
+			putchar('\n');
+		}
 		fputs("\n## ", stdout);
-		if (e->time >= 0)
-			printf("%s ", time_str(buf, e->time));
-		if (*e->title)
-			printf("%s ", e->title);
-		printf("`%s:%d`\n", e->path, e->line);
-		if (*b)
-			printf("\n%s", b);
+		if (e->time >= 0) {
+			fputs(time_str(buf, e->time), stdout);
+			putchar(' ');
+		}
+		if (*e->title) {
+			fputs(e->title, stdout);
+			putchar(' ');
+		}
+		putchar('`');
+		fputs(e->path, stdout);
+		putchar(':');
+		fputs(kith_int_format(buf, e->line), stdout);
+		fputs("`\n", stdout);
+		if (*b) {
+			putchar('\n');
+			fputs(b, stdout);
+		}
 	}
 }
 

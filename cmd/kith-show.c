@@ -69,10 +69,7 @@ open_followups(const struct kith_model *m, const struct kith_person *p,
 static const char *
 time_str(char *buf, int t)
 {
-	if (t < 0)
-		return "";
-	snprintf(buf, 16, "%02d:%02d", (t / 60) % 24, t % 60);
-	return buf;
+	return kith_time_format(buf, t < 0 ? t : t % 1440);
 }
 
 static json_t *
@@ -156,7 +153,7 @@ show_human(const struct kith_model *m, const struct kith_person *p, kith_date to
 	bool color = kith_color(stdout);
 	const char *b = color ? "\033[1m" : "", *d = color ? "\033[2m" : "",
 		*r = color ? "\033[0m" : "";
-	char buf[16], tbuf[16], abuf[32];
+	char buf[16], tbuf[16], abuf[32], lbuf[24];
 	size_t nopen = 0;
 
 	printf("%s%s%s %s(%s)%s\n", b, p->name, r, d, p->slug, r);
@@ -183,8 +180,23 @@ show_human(const struct kith_model *m, const struct kith_person *p, kith_date to
 		printf("\n%sInteractions%s\n", b, r);
 	for (size_t i = 0; i < p->ninteractions; i++) {
 		const struct kith_entry *e = p->interactions[i];
-		printf("  %s %-5s  %s  %s%s:%d%s\n", kith_date_format(buf, e->date),
-			time_str(tbuf, e->time), e->title, d, e->path, e->line, r);
+		/* no printf: a timeline can be thousands of lines */
+		const char *t = time_str(tbuf, e->time);
+		fputs("  ", stdout);
+		fputs(kith_date_format(buf, e->date), stdout);
+		putchar(' ');
+		fputs(t, stdout);
+		for (size_t k = strlen(t); k < 5; k++)
+			putchar(' ');
+		fputs("  ", stdout);
+		fputs(e->title, stdout);
+		fputs("  ", stdout);
+		fputs(d, stdout);
+		fputs(e->path, stdout);
+		putchar(':');
+		fputs(kith_int_format(lbuf, e->line), stdout);
+		fputs(r, stdout);
+		putchar('\n');
 	}
 	struct kith_followup **open = open_followups(m, p, &nopen);
 	if (!open)

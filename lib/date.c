@@ -64,6 +64,42 @@ is_leap(int64_t y)
 	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
+char *
+kith_time_format(char *buf, int t)
+{
+	if (t < 0) {
+		buf[0] = '\0';
+	} else if (t < 6000) {
+		buf[0] = (char)('0' + t / 600);
+		buf[1] = (char)('0' + t / 60 % 10);
+		buf[2] = ':';
+		buf[3] = (char)('0' + t % 60 / 10);
+		buf[4] = (char)('0' + t % 10);
+		buf[5] = '\0';
+	} else if (snprintf(buf, 16, "%02d:%02d", t / 60, t % 60) < 0) {
+		buf[0] = '\0';
+	}
+	return buf;
+}
+
+char *
+kith_int_format(char *buf, long long n)
+{
+	char tmp[24];
+	size_t k = 0, i = 0;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	do
+		tmp[k++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		buf[i++] = '-';
+	while (k)
+		buf[i++] = tmp[--k];
+	buf[i] = '\0';
+	return buf;
+}
+
 static int
 days_in_month(int64_t y, int m)
 {

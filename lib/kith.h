@@ -92,6 +92,11 @@ int kith_date_weekday(kith_date d); /* 0 = Sunday .. 6 = Saturday */
 int kith_date_parse_iso(kith_date *out, const char *s, size_t len);
 /* "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */
 char *kith_date_format(char *buf, kith_date d);
+/* t minutes after midnight as "HH:MM" into buf (at least 16 bytes), or
+ * "" when t < 0; returns buf. */
+char *kith_time_format(char *buf, int t);
+/* n in decimal into buf (at least 24 bytes); returns buf. */
+char *kith_int_format(char *buf, long long n);
 /* Today: KITH_TODAY if set (must be ISO), else the local date (TZ). */
 int kith_date_today(kith_date *out);
 /*

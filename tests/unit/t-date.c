@@ -664,9 +664,35 @@ test_cadences(void)
 		"KITH_NODATE + a cadence is KITH_NODATE");
 }
 
+static void
+test_time_and_int_format(void)
+{
+	char buf[24], want[24];
+	int bad = 0;
+
+	is_str(kith_time_format(buf, -1), "", "no time: empty");
+	is_str(kith_time_format(buf, 0), "00:00", "midnight");
+	is_str(kith_time_format(buf, 23 * 60 + 59), "23:59", "the last minute");
+	for (int t = 0; t < 6100; t++) {
+		snprintf(want, sizeof want, "%02d:%02d", t / 60, t % 60);
+		bad += strcmp(kith_time_format(buf, t), want) != 0;
+	}
+	is_int(bad, 0, "every minute up to 6,100 as printf formats it");
+	static const long long ints[] = { 0, 1, -1, 9, 10, 99, 100, 12345, -12345,
+		2147483647LL, -2147483648LL, 9223372036854775807LL,
+		-9223372036854775807LL - 1 };
+	bad = 0;
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+		snprintf(want, sizeof want, "%lld", ints[i]);
+		bad += strcmp(kith_int_format(buf, ints[i]), want) != 0;
+	}
+	is_int(bad, 0, "integers as printf formats them, the extremes too");
+}
+
 int
 main(void)
 {
+	test_time_and_int_format();
 	test_known_days();
 	test_round_trips();
 	test_leap_years();

@@ -290,7 +290,9 @@ kith_file_read_st(char **out, size_t *len, const char *path, struct stat *stp)
 	}
 	if (stp)
 		*stp = st;
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	/* room for the NUL and a byte more, so that the read finding the
+	 * end needs no bigger buffer (and no copy) */
+	cap = st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
 	for (;;) {
 		if (!p || n + 1 >= cap) {
 			char *q;

@@ -3242,12 +3242,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			goto out;
 		}
 		len = (size_t)sqlite3_blob_bytes(bl);
-		if (!(data = malloc(len + 1))) {
-			rc = kith_error_set(KITH_ERROR, "out of memory");
-			goto out;
-		}
-		if (kith_ptrvec_push(&m->build->blobs, data) < 0) {
-			free(data);
+		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
 			rc = KITH_ERROR;
 			goto out;
 		}

@@ -302,8 +302,12 @@ int
 kith_repo_path(struct kith_buf *buf, const struct kith_repo *repo,
 	const char *rel)
 {
+	/* by hand: the index builds thousands of these per query */
 	kith_buf_clear(buf);
-	return kith_buf_printf(buf, "%s/%s", repo->root, rel);
+	if (kith_buf_puts(buf, repo->root) < 0 || kith_buf_puts(buf, "/") < 0 ||
+	    kith_buf_puts(buf, rel) < 0)
+		return KITH_ERROR;
+	return 0;
 }
 
 /* ---- kith.conf ---- */

@@ -19,7 +19,8 @@
  *   posting        chunk ids by the folded target of a mention ("t:"),
  *                  by tag ("g:"), with open follow-ups ("o:"), with any
  *                  follow-up ("f:"); and each person's interactions
- *                  ("p:", date, time, chunk, entry)
+ *                  ("p:", date, time, chunk, entry); a row for each
+ *                  16,384 chunk ids (KEY "\x1f" BUCKET)
  *
  * Up to date: a walk stats every file and compares size, mtime, ctime and
  * inode; a file (or directory) whose times were within a clock tick of
@@ -68,7 +69,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 10"
+#define INDEX_VERSION "kith-index 11"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -1224,6 +1225,40 @@ struct pedit {
 	uint32_t group;  /* the rank of its key among the keys (apply_pedits) */
 };
 
+/*
+ * A posting is kept as rows of BUCKET_IDS chunk ids each, keyed
+ * KEY "\x1f" BUCKET (8 hex digits): an update rewrites the rows of the
+ * ids it touches, not a popular person's whole list.
+ */
+#define BUCKET_SHIFT 14
+#define BUCKET_SEP '\x1f'
+
+static uint64_t
+bucket_of(int64_t chunk)
+{
+	return (uint64_t)chunk >> BUCKET_SHIFT;
+}
+
+/* The row key of key's bucket into b. */
+static int
+bucket_key(struct kith_buf *b, const char *key, uint64_t bucket)
+{
+	kith_buf_clear(b);
+	return kith_buf_printf(b, "%s%c%08llx", key, BUCKET_SEP, (unsigned long long)bucket);
+}
+
+/* Whether row key rk is a bucket of key (n = strlen(key)). */
+static bool
+is_bucket_of(const char *rk, size_t rlen, const char *key, size_t n)
+{
+	if (rlen != n + 9 || memcmp(rk, key, n) || rk[n] != BUCKET_SEP)
+		return false;
+	for (size_t i = n + 1; i < rlen; i++)
+		if (!((rk[i] >= '0' && rk[i] <= '9') || (rk[i] >= 'a' && rk[i] <= 'f')))
+			return false;
+	return true;
+}
+
 struct pedits {
 	struct pedit *v;
 	size_t n, cap;
@@ -1248,6 +1283,8 @@ cmp_pedit(const void *a, const void *b)
 
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
+	if (bucket_of(x->chunk) != bucket_of(y->chunk))
+		return bucket_of(x->chunk) < bucket_of(y->chunk) ? -1 : 1;
 	if (x->add != y->add)
 		return x->add ? 1 : -1; /* removals first */
 	return x->chunk < y->chunk ? -1 : x->chunk > y->chunk;
@@ -1383,22 +1420,111 @@ encode_inters(struct kith_buf *b, const struct inter *v, size_t n)
 	return rc ? KITH_ERROR : 0;
 }
 
+/* The statement each_bucket steps. */
+#define SELECT_BUCKETS "SELECT k, v FROM posting WHERE k > ?1 AND k < ?2"
+
+/*
+ * Every bucket of posting k, in key order (so in id order), given to
+ * take(arg, bytes, length); get is SELECT_BUCKETS prepared.
+ */
+static int
+each_bucket(struct ix *ix, sqlite3_stmt *get, const char *k,
+	int (*take)(void *arg, const void *data, size_t len), void *arg)
+{
+	struct kith_buf lo = KITH_BUF_INIT, hi = KITH_BUF_INIT;
+	size_t n = strlen(k);
+	int r, rc;
+
+	if ((rc = kith_buf_printf(&lo, "%s%c", k, BUCKET_SEP)) < 0 ||
+	    (rc = kith_buf_printf(&hi, "%s%c", k, BUCKET_SEP + 1)) < 0)
+		goto out;
+	sqlite3_bind_text(get, 1, lo.ptr, (int)lo.len, SQLITE_STATIC);
+	sqlite3_bind_text(get, 2, hi.ptr, (int)hi.len, SQLITE_STATIC);
+	while ((r = sqlite3_step(get)) == SQLITE_ROW) {
+		const char *rk = (const char *)sqlite3_column_text(get, 0);
+		size_t rl = (size_t)sqlite3_column_bytes(get, 0);
+		if (!rk || !is_bucket_of(rk, rl, k, n))
+			continue;
+		if ((rc = take(arg, sqlite3_column_blob(get, 1),
+		    (size_t)sqlite3_column_bytes(get, 1))) != 0)
+			break;
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_fail(ix, "read a posting");
+	sqlite3_reset(get);
+out:
+	kith_buf_free(&lo);
+	kith_buf_free(&hi);
+	return rc;
+}
+
+/* A list that buckets are appended to. */
+struct blist {
+	void *v;
+	size_t n, cap, size; /* size: of one element */
+};
+
+static int
+blist_append(struct blist *l, const void *v, size_t n)
+{
+	if (l->n + n > l->cap) {
+		size_t nc = l->cap ? l->cap : 64;
+		while (nc < l->n + n)
+			nc *= 2;
+		void *x = realloc(l->v, nc * l->size);
+		if (!x)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		l->v = x;
+		l->cap = nc;
+	}
+	if (n)
+		memcpy((char *)l->v + l->n * l->size, v, n * l->size);
+	l->n += n;
+	return 0;
+}
+
+static int
+take_ids(void *arg, const void *data, size_t len)
+{
+	int64_t *v;
+	size_t n;
+	int rc;
+
+	if ((rc = decode_ids(&v, &n, data, len)) != 0)
+		return rc;
+	rc = blist_append(arg, v, n);
+	free(v);
+	return rc;
+}
+
+static int
+take_inters(void *arg, const void *data, size_t len)
+{
+	struct inter *v;
+	size_t n;
+	int rc;
+
+	if ((rc = decode_inters(&v, &n, data, len)) != 0)
+		return rc;
+	rc = blist_append(arg, v, n);
+	free(v);
+	return rc;
+}
+
 /* The ids of posting k, ascending (none when it is missing). */
 static int
 read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t *n)
 {
-	int r, rc = 0;
+	struct blist l = { .size = sizeof(int64_t) };
+	int rc = each_bucket(ix, get, k, take_ids, &l);
 
-	*out = NULL;
-	*n = 0;
-	sqlite3_bind_text(get, 1, k, -1, SQLITE_TRANSIENT);
-	r = sqlite3_step(get);
-	if (r == SQLITE_ROW)
-		rc = decode_ids(out, n, sqlite3_column_blob(get, 0),
-			(size_t)sqlite3_column_bytes(get, 0));
-	else if (r != SQLITE_DONE)
-		rc = db_fail(ix, "read a posting");
-	sqlite3_reset(get);
+	if (rc) {
+		free(l.v);
+		l.v = NULL;
+		l.n = 0;
+	}
+	*out = l.v;
+	*n = l.n;
 	return rc;
 }
 
@@ -1406,7 +1532,7 @@ read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t 
 struct touched {
 	struct strset slugs; /* "p:" */
 	struct strset tags;  /* "g:" */
-	size_t *tagn;        /* the new count of each of tags (parallel) */
+	int64_t *tagn;       /* how each of tags' count changed (parallel) */
 	size_t ntagn, captagn;
 };
 
@@ -1489,7 +1615,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 	struct kith_arena *a)
 {
 	sqlite3_stmt *get = NULL, *put = NULL, *del = NULL;
-	struct kith_buf b = KITH_BUF_INIT;
+	struct kith_buf b = KITH_BUF_INIT, bk = KITH_BUF_INIT;
 	int rc;
 
 	if ((rc = group_pedits(pe)) < 0)
@@ -1501,13 +1627,18 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 	for (size_t i = 0, j; i < pe->n; i = j) {
 		const char *k = pe->v[i].key;
 		bool inter = k[0] == 'p';
-		size_t n = 0, cap;
+		size_t n = 0, n0, cap;
 		void *v = NULL;
 		int r;
 
-		for (j = i; j < pe->n && pe->v[j].group == pe->v[i].group; j++)
+		/* one bucket of one key */
+		uint64_t bucket = bucket_of(pe->v[i].chunk);
+		for (j = i; j < pe->n && pe->v[j].group == pe->v[i].group &&
+		     bucket_of(pe->v[j].chunk) == bucket; j++)
 			;
-		sqlite3_bind_text(get, 1, k, -1, SQLITE_STATIC);
+		if ((rc = bucket_key(&bk, k, bucket)) < 0)
+			goto out;
+		sqlite3_bind_text(get, 1, bk.ptr, (int)bk.len, SQLITE_STATIC);
 		r = sqlite3_step(get);
 		if (r == SQLITE_ROW)
 			rc = inter ? decode_inters((struct inter **)&v, &n,
@@ -1519,6 +1650,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		sqlite3_reset(get);
 		if (rc)
 			goto out;
+		n0 = n;
 		/* removals (sorted by chunk), then additions */
 		size_t rm = i;
 		while (rm < j && !pe->v[rm].add)
@@ -1578,12 +1710,12 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		if (n) {
 			rc = inter ? encode_inters(&b, v, n) : encode_ids(&b, v, n);
 			if (rc == 0) {
-				sqlite3_bind_text(put, 1, k, -1, SQLITE_STATIC);
+				sqlite3_bind_text(put, 1, bk.ptr, (int)bk.len, SQLITE_STATIC);
 				sqlite3_bind_blob(put, 2, b.ptr, (int)b.len, SQLITE_STATIC);
 				rc = run(ix, put);
 			}
 		} else {
-			sqlite3_bind_text(del, 1, k, -1, SQLITE_STATIC);
+			sqlite3_bind_text(del, 1, bk.ptr, (int)bk.len, SQLITE_STATIC);
 			rc = run(ix, del);
 		}
 		free(v);
@@ -1591,8 +1723,10 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 			goto out;
 		if (k[0] == 'p' && (rc = strset_add(&t->slugs, k + 2)) < 0)
 			goto out;
-		if (k[0] == 'g') {
-			size_t *tn = grow(t->tagn, t->ntagn, &t->captagn, sizeof *tn);
+		if (k[0] == 'g' && t->ntagn && !strcmp(t->tags.v[t->tags.n - 1], k + 2)) {
+			t->tagn[t->ntagn - 1] += (int64_t)n - (int64_t)n0; /* its next bucket */
+		} else if (k[0] == 'g') {
+			int64_t *tn = grow(t->tagn, t->ntagn, &t->captagn, sizeof *tn);
 			if (!tn) {
 				rc = KITH_ERROR;
 				goto out;
@@ -1600,7 +1734,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 			t->tagn = tn;
 			if ((rc = strset_add(&t->tags, k + 2)) < 0)
 				goto out;
-			t->tagn[t->ntagn++] = n;
+			t->tagn[t->ntagn++] = (int64_t)n - (int64_t)n0;
 		}
 	}
 	(void)a;
@@ -1609,6 +1743,7 @@ out:
 	sqlite3_finalize(put);
 	sqlite3_finalize(del);
 	kith_buf_free(&b);
+	kith_buf_free(&bk);
 	return rc;
 }
 
@@ -2110,7 +2245,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 		goto out;
 	}
 	if ((rc = files_by_id(&byid, &nbyid, &r->new)) != 0 ||
-	    (rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
+	    (rc = prep(ix, &get, SELECT_BUCKETS)) != 0 ||
 	    (rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
 		goto out;
 	size_t j = 0, jn = 0;
@@ -2151,27 +2286,35 @@ totals(struct refresh *r, bool people_changed, bool cold)
 			best = &note;
 			n = x->n;
 		}
-		struct inter *iv = NULL;
-		size_t ni = 0;
-		char key[512];
-		snprintf(key, sizeof key, "p:%s", p->slug);
-		sqlite3_bind_text(get, 1, key, -1, SQLITE_TRANSIENT);
-		int s = sqlite3_step(get);
-		if (s == SQLITE_ROW)
-			rc = decode_inters(&iv, &ni, sqlite3_column_blob(get, 0),
-				(size_t)sqlite3_column_bytes(get, 0));
-		else if (s != SQLITE_DONE)
-			rc = db_fail(ix, "read a posting");
-		sqlite3_reset(get);
-		if (rc)
+		struct blist bl = { .size = sizeof(struct inter) };
+		struct kith_buf key = KITH_BUF_INIT;
+		if ((rc = kith_buf_printf(&key, "p:%s", p->slug)) == 0)
+			rc = each_bucket(ix, get, key.ptr, take_inters, &bl);
+		kith_buf_free(&key);
+		struct inter *iv = bl.v;
+		size_t ni = bl.n;
+		if (rc) {
+			free(iv);
 			goto out;
+		}
+		/* the interactions at the newest (date, time), gathered at the front */
+		size_t nt = 0;
+		for (size_t x = 0; x < ni; x++) {
+			const struct inter *y = &iv[x], *z = &iv[0];
+			bool newer = !nt || y->date > z->date ||
+				(y->date == z->date && y->time > z->time);
+			if (newer)
+				nt = 0;
+			if (newer || (y->date == z->date && y->time == z->time))
+				iv[nt++] = *y; /* x >= nt: nothing unread is lost */
+		}
 		if (ni) {
 			const struct kith_entry *e;
 			if (!scratch && (rc = kith_model_new(&scratch)) < 0) {
 				free(iv);
 				goto out;
 			}
-			rc = newest_inter(r, iv, ni, byid, nbyid, getc, scratch, &e);
+			rc = newest_inter(r, iv, nt, byid, nbyid, getc, scratch, &e);
 			if (rc == 0 && e && (!best || kith_entry_order(e, best) > 0))
 				best = e;
 			n += ni;
@@ -2223,20 +2366,33 @@ tag_totals(struct refresh *r)
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
+	/* the old counts, and the touched ones changed by how much they did */
+	size_t *was = calloc(r->t.tags.n + 1, sizeof *was);
+	if (!was) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		v[k].tag = kith_get_sstr(&d);
 		v[k].n = (size_t)kith_get_uv(&d);
-		if (!strset_has(&r->t.tags, v[k].tag))
+		const char *const *hit = r->t.tags.n ? bsearch(&v[k].tag, r->t.tags.v,
+			r->t.tags.n, sizeof *r->t.tags.v, cmp_strp) : NULL;
+		if (hit)
+			was[hit - r->t.tags.v] = v[k].n;
+		else
 			k++;
 	}
 	if (d.bad) {
+		free(was);
 		rc = IX_DAMAGED;
 		goto out;
 	}
 	for (size_t i = 0; i < r->t.tags.n; i++) {
+		int64_t now = (int64_t)was[i] + r->t.tagn[i];
 		v[k].tag = r->t.tags.v[i];
-		v[k++].n = r->t.tagn[i];
+		v[k++].n = now > 0 ? (size_t)now : 0;
 	}
+	free(was);
 	kith_sort(v, k, sizeof *v, cmp_strp);
 	size_t live = 0;
 	for (size_t i = 0; i < k; i++)
@@ -2740,7 +2896,7 @@ apply(struct refresh *r)
 		size_t nids = 0, cap = 0;
 		const struct fent **byid = NULL;
 		size_t nbyid = 0;
-		if ((rc = prep(ix, &st, "SELECT v FROM posting WHERE k = ?1")) != 0)
+		if ((rc = prep(ix, &st, SELECT_BUCKETS)) != 0)
 			goto out;
 		for (size_t i = 0; i < changedk.n && rc == 0; i++)
 			rc = posting_ids(ix, st, changedk.v[i], &ids, &nids, &cap);
@@ -3149,7 +3305,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	tr("people");
 	pm = m->build->mentions.n;
 	pf = m->build->followups.n;
-	if ((rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0)
+	if ((rc = prep(ix, &get, SELECT_BUCKETS)) != 0)
 		goto out;
 	/* Whom the query names: the keys their entries mention. */
 	for (size_t i = 0; i < q->npeople; i++) {

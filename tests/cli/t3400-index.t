@@ -934,6 +934,20 @@ test_expect 'bench/gen: the most mentioned person renamed, then the old slug an 
 	check_same "$CMP/count" "$CMP/count2"
 '
 
+# Postings are kept in buckets of 16,384 chunk ids, and every file parsed
+# again gets new ids: touching the same two days in three ten times over
+# takes their ids past the first bucket while the days left alone keep
+# theirs, so that a posting has entries in two buckets.
+test_expect 'bench/gen: postings over more than one bucket' '
+	for round in 1 2 3 4 5 6 7 8 9 10; do
+		ls journal/*/*.md | awk "NR % 3 != 0" |
+			xargs touch -d "@$((1700000000 + round))" &&
+		same_warm journal --person $person --format tsv &&
+		same_warm tags --entries --format tsv || exit 1
+	done &&
+	big
+'
+
 test_expect 'bench/gen: a hundred people deleted' '
 	ls people/*.md | sed -n "1~9p" | head -100 | xargs rm &&
 	big

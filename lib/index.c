@@ -69,7 +69,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 11"
+#define INDEX_VERSION "kith-index 12"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -250,20 +250,25 @@ static const struct part FILES = { META_FILES, "files-", false, 2 };
 static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
 static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT };
 
+/* 8 bytes little-endian, by one load or store where the machine is. */
 static void
 put_le64(unsigned char *p, uint64_t v)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(p, &v, 8);
 }
 
 static uint64_t
 get_le64(const unsigned char *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
@@ -602,6 +607,13 @@ struct fent {
 	size_t nchunks;
 };
 
+/*
+ * A file in the files part: its path, then FENT_FIXED bytes (id, size,
+ * mtime, ctime, inode, first chunk, and nchunks | racy << 32, each 8
+ * bytes little-endian: read in place, no varints), then its warning.
+ */
+#define FENT_FIXED 56
+
 struct state {
 	const void *blob;     /* the files part: in map */
 	struct kith_map *map;
@@ -704,21 +716,27 @@ read_state(struct ix *ix, struct state *s)
 		d->ino = kith_get_uv(&r);
 		d->racy = kith_get_uv(&r) != 0;
 	}
-	s->nfiles = kith_get_count(&r, 10);
+	s->nfiles = kith_get_count(&r, 2 + FENT_FIXED + 1);
 	if (!(s->files = calloc(s->nfiles + 1, sizeof *s->files)))
 		return kith_error_set(KITH_ERROR, "out of memory");
-	for (size_t i = 0; i < s->nfiles; i++) {
+	for (size_t i = 0; i < s->nfiles && !r.bad; i++) {
 		struct fent *f = &s->files[i];
 		f->path = kith_get_sstr(&r);
-		f->id = (int64_t)kith_get_uv(&r);
-		f->size = kith_get_sv(&r);
-		f->mtime = kith_get_sv(&r);
-		f->ctime = kith_get_sv(&r);
-		f->ino = kith_get_uv(&r);
-		f->racy = kith_get_uv(&r) != 0;
+		if ((size_t)(r.end - r.p) < FENT_FIXED) {
+			r.bad = true;
+			break;
+		}
+		const unsigned char *x = r.p;
+		f->id = (int64_t)get_le64(x);
+		f->size = (int64_t)get_le64(x + 8);
+		f->mtime = (int64_t)get_le64(x + 16);
+		f->ctime = (int64_t)get_le64(x + 24);
+		f->ino = get_le64(x + 32);
+		f->first = (int64_t)get_le64(x + 40);
+		f->nchunks = (size_t)(get_le64(x + 48) & UINT32_MAX);
+		f->racy = (get_le64(x + 48) >> 32) != 0;
+		r.p += FENT_FIXED;
 		f->warning = kith_get_str(&r);
-		f->first = (int64_t)kith_get_uv(&r);
-		f->nchunks = (size_t)kith_get_uv(&r);
 		if (i && strcmp(s->files[i - 1].path, f->path) >= 0)
 			r.bad = true;
 	}
@@ -762,18 +780,23 @@ write_state(struct ix *ix, const struct state *s)
 		rc |= kith_put_uv(&b, d->racy);
 	}
 	rc |= kith_put_uv(&b, s->nfiles);
-	for (size_t i = 0; i < s->nfiles; i++) {
+	for (size_t i = 0; i < s->nfiles && !rc; i++) {
 		const struct fent *f = &s->files[i];
 		rc |= kith_put_str(&b, f->path);
-		rc |= kith_put_uv(&b, (uint64_t)f->id);
-		rc |= kith_put_sv(&b, f->size);
-		rc |= kith_put_sv(&b, f->mtime);
-		rc |= kith_put_sv(&b, f->ctime);
-		rc |= kith_put_uv(&b, f->ino);
-		rc |= kith_put_uv(&b, f->racy);
+		if ((rc |= kith_buf_grow(&b, FENT_FIXED)) != 0)
+			break;
+		unsigned char *x = (unsigned char *)b.ptr + b.len;
+		put_le64(x, (uint64_t)f->id);
+		put_le64(x + 8, (uint64_t)f->size);
+		put_le64(x + 16, (uint64_t)f->mtime);
+		put_le64(x + 24, (uint64_t)f->ctime);
+		put_le64(x + 32, f->ino);
+		put_le64(x + 40, (uint64_t)f->first);
+		put_le64(x + 48, (uint64_t)(f->nchunks & UINT32_MAX) |
+			(uint64_t)(f->racy != 0) << 32);
+		b.len += FENT_FIXED;
+		b.ptr[b.len] = '\0';
 		rc |= kith_put_str(&b, f->warning);
-		rc |= kith_put_uv(&b, (uint64_t)f->first);
-		rc |= kith_put_uv(&b, f->nchunks);
 	}
 	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
 		put_part(ix, &FILES, b.ptr, b.len);

@@ -200,7 +200,8 @@ main(int argc, char **argv)
 	if (optind != argc || (json && tsv))
 		usage(stderr, 2);
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
-	    (rc = kith_model_query(&m, repo, &(struct kith_query){ 0 })) < 0)
+	    (rc = kith_model_query(&m, repo, &(struct kith_query){
+	    .flags = KITH_Q_NO_NOTES })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if (!(rows = calloc(m->npeople + 1, sizeof *rows))) {

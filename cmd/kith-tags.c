@@ -226,7 +226,7 @@ main(int argc, char **argv)
 	side = people ? PEOPLE : entries ? ENTRIES : BOTH;
 	if ((rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_query(&m, repo, &(struct kith_query){
-	    .flags = KITH_Q_TAG_COUNTS })) < 0)
+	    .flags = KITH_Q_TAG_COUNTS | KITH_Q_NO_NOTES })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = collect(&t, m)) < 0)

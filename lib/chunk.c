@@ -222,6 +222,25 @@ get_ref(struct kith_dec *r, void *const *v, size_t n)
 }
 
 int
+kith_chunk_read_person(struct kith_model *m, const char *path,
+	const void *data, size_t len, struct kith_person **out)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
+	struct kith_person *p;
+
+	*out = NULL;
+	if (!get_uv(&r))
+		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index has no person", path);
+	if (!(p = kith_model_new_person(m)))
+		return KITH_ERROR;
+	get_person(&r, p, path);
+	if (r.bad)
+		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
+	*out = p;
+	return 0;
+}
+
+int
 kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out)
 {

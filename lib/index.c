@@ -69,7 +69,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 12"
+#define INDEX_VERSION "kith-index 13"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -938,6 +938,8 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 	struct pchunks *pc)
 {
 	const struct kith_model_build *mb = m->build;
+	size_t base = b->len, keys_at;
+	unsigned char tail[8];
 	int rc = 0;
 
 	kith_sort(pc->v, pc->n, sizeof *pc->v, cmp_chunk_slug);
@@ -990,6 +992,7 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 		}
 		free(v);
 	}
+	keys_at = b->len - base;
 	rc |= kith_put_uv(b, mb->nnames);
 	for (size_t i = 0; i < mb->nnames; i++) {
 		rc |= kith_put_str(b, mb->names[i].key);
@@ -1000,40 +1003,59 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 		rc |= kith_put_str(b, mb->aliases[i].key);
 		rc |= kith_put_uv(b, (uint64_t)person_index(m, mb->aliases[i].person));
 	}
+	/* where the keys start, for a reader that wants only the people */
+	put_le64(tail, keys_at);
+	rc |= kith_buf_put(b, tail, sizeof tail);
 	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
 }
 
 /*
  * Read the people part into the empty model m: resolved (keys ready)
- * when resolved, else only parsed (for finishing again). data must
- * outlive m (attach_people). pc (if non-NULL) gets each person's chunk.
+ * when resolved, else only parsed (for finishing again); with
+ * people_only (resolved too) only the people and the keys, not their
+ * notes, mentions and follow-ups. data must outlive m (attach_map). pc
+ * (if non-NULL) gets each person's chunk.
  */
 static int
 decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
-	struct pchunks *pc)
+	bool people_only, struct pchunks *pc)
 {
 	struct kith_model_build *b = m->build;
 	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
 	struct kith_chunk *cs = NULL;
-	size_t n;
+	size_t n, keys_at;
 	int rc = IX_DAMAGED;
 
+	if (len < 8)
+		return IX_DAMAGED;
+	r.end -= 8;
+	keys_at = (size_t)get_le64(r.end);
+	if (keys_at > len - 8)
+		return IX_DAMAGED;
 	n = kith_get_count(&r, 3);
 	if (!(cs = calloc(n + 1, sizeof *cs)))
 		return kith_error_set(KITH_ERROR, "out of memory");
 	for (size_t i = 0; i < n && !r.bad; i++) {
 		const char *path = kith_get_sstr(&r);
 		size_t clen = kith_get_count(&r, 1);
-		if (r.bad || kith_chunk_read(m, path, r.p, clen, &cs[i]) < 0 ||
-		    !cs[i].person)
+		if (r.bad)
+			goto out;
+		if (people_only ? kith_chunk_read_person(m, path, r.p, clen, &cs[i].person) < 0 :
+		    kith_chunk_read(m, path, r.p, clen, &cs[i]) < 0 || !cs[i].person)
 			goto out;
 		r.p += clen;
 	}
 	if (r.bad)
 		goto out;
+	if (people_only) {
+		/* past the mentions, follow-ups and notes, to the keys */
+		if ((const unsigned char *)data + keys_at < r.p)
+			goto out;
+		r.p = (const unsigned char *)data + keys_at;
+	}
 	if (resolved) {
 		struct kith_person **people = (struct kith_person **)b->people.v;
-		for (size_t i = 0; i < n && !r.bad; i++) {
+		for (size_t i = 0; i < n && !r.bad && !people_only; i++) {
 			for (size_t j = 0; j < cs[i].nmentions; j++) {
 				int64_t k = kith_get_sv(&r);
 				if (k < -1 || k >= (int64_t)n)
@@ -1060,7 +1082,7 @@ decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 			}
 		}
 		/* the notes, sorted as the finish would */
-		size_t nn = kith_get_count(&r, 1);
+		size_t nn = people_only ? 0 : kith_get_count(&r, 1);
 		if (nn) {
 			struct kith_entry **es = (struct kith_entry **)b->entries.v, **v;
 			if (nn != b->entries.n)
@@ -1082,6 +1104,8 @@ decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 				goto out;
 			b->sorted_entries = nn;
 		}
+		if (r.p != (const unsigned char *)data + keys_at)
+			goto out;
 		struct kith_model_key **keys[2] = { &b->names, &b->aliases };
 		size_t *nkeys[2] = { &b->nnames, &b->naliases };
 		for (int t = 0; t < 2 && !r.bad; t++) {
@@ -2790,7 +2814,7 @@ apply(struct refresh *r)
 			/* the old keys, from the old people part resolved */
 			struct kith_model *om = NULL;
 			if ((rc = kith_model_new(&om)) < 0 ||
-			    (rc = decode_people(om, pmap->data, pmap->len, true, NULL)) != 0 ||
+			    (rc = decode_people(om, pmap->data, pmap->len, true, true, NULL)) != 0 ||
 			    (rc = model_keys(&oldk, om, r->a)) != 0) {
 				kith_model_free(om);
 				goto out;
@@ -2801,7 +2825,7 @@ apply(struct refresh *r)
 			size_t len = pmap->len;
 			rc = attach_map(m, pmap);
 			pmap = NULL; /* the model's now */
-			if (rc < 0 || (rc = decode_people(m, data, len, false, &old)) != 0) {
+			if (rc < 0 || (rc = decode_people(m, data, len, false, false, &old)) != 0) {
 				free(old.v);
 				goto out;
 			}
@@ -3323,7 +3347,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if ((rc = attach_map(m, pmap)) < 0)
 		goto out;
 	tr("people-read");
-	if ((rc = decode_people(m, pmap->data, pmap->len, true, NULL)) != 0)
+	if ((rc = decode_people(m, pmap->data, pmap->len, true,
+	    (q->flags & KITH_Q_NO_NOTES) != 0, NULL)) != 0)
 		goto out;
 	tr("people");
 	pm = m->build->mentions.n;

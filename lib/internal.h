@@ -306,6 +306,9 @@ int kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c);
  */
 int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
+/* Only the person of a person file's chunk (the rest of the bytes unread). */
+int kith_chunk_read_person(struct kith_model *m, const char *path,
+	const void *data, size_t len, struct kith_person **out);
 
 /*
  * Load m from the index under .kith/, brought up to date first: the

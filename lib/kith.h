@@ -394,8 +394,9 @@ void kith_model_free(struct kith_model *model);
 /*
  * What a command looks at, so that the loader can leave the rest out.
  * The model always has every person (fields, notes, and each one's count,
- * last and latest over the whole repository) and the journal entries any
- * selector picks (with their mentions and follow-ups); the command still
+ * last and latest over the whole repository; with KITH_Q_NO_NOTES maybe
+ * not the notes) and the journal entries any selector picks (with their
+ * mentions and follow-ups); the command still
  * filters them itself. The loader takes them from the derived index
  * under .kith/ (kith-index(7)), brought up to date by a stat walk, or,
  * with $KITH_NO_INDEX set, from parsing every file: the same answers.
@@ -407,6 +408,8 @@ enum {
 	KITH_Q_OPEN = 1 << 3,      /* entries with an open follow-up */
 	KITH_Q_FOLLOWUPS = 1 << 4, /* entries with any follow-up */
 	KITH_Q_TAG_COUNTS = 1 << 5, /* kith_model_entry_tags */
+	KITH_Q_NO_NOTES = 1 << 6,  /* the people's notes (and their mentions and
+	                            * follow-ups) may be left out */
 };
 struct kith_query {
 	unsigned flags;

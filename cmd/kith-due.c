@@ -198,6 +198,17 @@ cmp_row(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path) ? strcmp(x->path, y->path) : x->line - y->line;
 }
 
+/* s, then spaces to width bytes, as printf's %-*s. */
+static void
+pad(const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	fputs(s, stdout);
+	for (; n < width; n++)
+		putchar(' ');
+}
+
 static void
 print_human(const struct rows *rs, kith_date today)
 {
@@ -205,7 +216,7 @@ print_human(const struct rows *rs, kith_date today)
 	bool color = kith_color(stdout);
 	const char *b = color ? "\033[1m" : "", *r = color ? "\033[0m" : "",
 		*d = color ? "\033[2m" : "", *red = color ? "\033[31m" : "";
-	char buf[16], when[32];
+	char buf[16], when[48];
 	int group = -1;
 
 	for (size_t i = 0; i < rs->n; i++) {
@@ -216,16 +227,36 @@ print_human(const struct rows *rs, kith_date today)
 			printf("%s%s%s%s\n", i ? "\n" : "", b, groups[g], r);
 			group = g;
 		}
+		/* no printf: thousands of lines on a big repository */
+		char n[24];
+		kith_int_format(n, days < 0 ? -days : days);
 		if (days < 0)
-			snprintf(when, sizeof when, "%d day%s late", -days, days == -1 ? "" : "s");
+			snprintf(when, sizeof when, "%s day%s late", n, days == -1 ? "" : "s");
 		else if (days == 0)
 			snprintf(when, sizeof when, "today");
 		else
-			snprintf(when, sizeof when, "in %d day%s", days, days == 1 ? "" : "s");
-		printf("  %s  %s%-13s%s %-9s  %s%s%s: %s  %s%s:%d%s\n",
-			kith_date_format(buf, x->date), days < 0 ? red : "", when, r,
-			kind_names[x->kind], b, x->p ? x->p->name : "(nobody)", r,
-			x->text, d, x->path, x->line, r);
+			snprintf(when, sizeof when, "in %s day%s", n, days == 1 ? "" : "s");
+		fputs("  ", stdout);
+		fputs(kith_date_format(buf, x->date), stdout);
+		fputs("  ", stdout);
+		fputs(days < 0 ? red : "", stdout);
+		pad(when, 13);
+		fputs(r, stdout);
+		putchar(' ');
+		pad(kind_names[x->kind], 9);
+		fputs("  ", stdout);
+		fputs(b, stdout);
+		fputs(x->p ? x->p->name : "(nobody)", stdout);
+		fputs(r, stdout);
+		fputs(": ", stdout);
+		fputs(x->text, stdout);
+		fputs("  ", stdout);
+		fputs(d, stdout);
+		fputs(x->path, stdout);
+		putchar(':');
+		fputs(kith_int_format(n, x->line), stdout);
+		fputs(r, stdout);
+		putchar('\n');
 	}
 }
 

@@ -1,9 +1,12 @@
 /*
  * kith.c - the dispatcher: `kith NAME args` runs kith-NAME, as git does.
  *
- * kith-NAME is taken from the directory of the running kith binary, else
- * from $PATH, so any kith-foo on $PATH is an extension. -C dir switches to
- * a repository first; `kith help` lists every command it can find.
+ * Every command of this release is linked in (cmd/builtins.h) and runs
+ * in-process, argv[0] "kith-NAME", with no second exec; so does kith
+ * under the name kith-NAME, the hard links beside it. Any other kith-NAME
+ * is taken from the directory of the running kith binary, else from
+ * $PATH, so any kith-foo on $PATH is an extension. -C dir switches to a
+ * repository first; `kith help` lists every command it can find.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,35 +19,37 @@
 #include <unistd.h>
 
 #include "kith.h"
+#include "builtins.h"
 
 #ifndef KITH_VERSION
 #define KITH_VERSION "unknown"
 #endif
 
-/* The commands of this release, for `kith help` and "did you mean". */
-static const struct {
+/* The commands of this release: run in-process, and for `kith help`. */
+static const struct builtin {
 	const char *name;
 	const char *what;
+	int (*main)(int, char **);
 } builtins[] = {
-	{ "init", "create a repository" },
-	{ "add", "add a person" },
-	{ "log", "append an entry to the day's journal" },
-	{ "show", "a person's card, timeline and open follow-ups" },
-	{ "ls", "list people" },
-	{ "due", "what falls due: reconnects, birthdays, follow-ups" },
-	{ "journal", "read the journal, filtered" },
-	{ "tags", "tags with counts" },
-	{ "todo", "open follow-ups" },
-	{ "done", "tick a follow-up" },
-	{ "grep", "search people and journal" },
-	{ "edit", "edit a person or a journal day" },
-	{ "history", "the git history of a person or file" },
-	{ "undo", "revert the last kith commit" },
-	{ "check", "find the mistakes in the files" },
-	{ "mv", "rename a person, rewriting mentions" },
-	{ "merge", "fold a duplicate person into another" },
-	{ "sync", "commit, fetch, merge and push" },
-	{ "gc", "pack the git repository" },
+	{ "init", "create a repository", kith_cmd_init },
+	{ "add", "add a person", kith_cmd_add },
+	{ "log", "append an entry to the day's journal", kith_cmd_log },
+	{ "show", "a person's card, timeline and open follow-ups", kith_cmd_show },
+	{ "ls", "list people", kith_cmd_ls },
+	{ "due", "what falls due: reconnects, birthdays, follow-ups", kith_cmd_due },
+	{ "journal", "read the journal, filtered", kith_cmd_journal },
+	{ "tags", "tags with counts", kith_cmd_tags },
+	{ "todo", "open follow-ups", kith_cmd_todo },
+	{ "done", "tick a follow-up", kith_cmd_done },
+	{ "grep", "search people and journal", kith_cmd_grep },
+	{ "edit", "edit a person or a journal day", kith_cmd_edit },
+	{ "history", "the git history of a person or file", kith_cmd_history },
+	{ "undo", "revert the last kith commit", kith_cmd_undo },
+	{ "check", "find the mistakes in the files", kith_cmd_check },
+	{ "mv", "rename a person, rewriting mentions", kith_cmd_mv },
+	{ "merge", "fold a duplicate person into another", kith_cmd_merge },
+	{ "sync", "commit, fetch, merge and push", kith_cmd_sync },
+	{ "gc", "pack the git repository", kith_cmd_gc },
 };
 #define NBUILTINS (sizeof builtins / sizeof builtins[0])
 
@@ -200,15 +205,35 @@ names_free(struct names *ns)
 	free(ns->v);
 }
 
-static const char *
-describe(const char *name)
+/* The command of this release called name, or NULL. */
+static const struct builtin *
+builtin(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < NBUILTINS; i++)
 		if (strcmp(builtins[i].name, name) == 0)
-			return builtins[i].what;
-	return "(extension)";
+			return &builtins[i];
+	return NULL;
+}
+
+static const char *
+describe(const char *name)
+{
+	const struct builtin *b = builtin(name);
+
+	return b ? b->what : "(extension)";
+}
+
+/* Run the command b in-process, argv[0] "kith-NAME"; never returns. */
+static void __attribute__((noreturn))
+run_builtin(const struct builtin *b, int argc, char **argv)
+{
+	static char prog[32];
+
+	snprintf(prog, sizeof prog, "kith-%s", b->name);
+	argv[0] = prog;
+	exit(b->main(argc, argv));
 }
 
 static int
@@ -217,6 +242,8 @@ list_commands(void)
 	struct names ns = { NULL, 0, 0 };
 	size_t i;
 
+	for (i = 0; i < NBUILTINS; i++)
+		names_add(&ns, builtins[i].name);
 	find_commands(&ns);
 	for (i = 0; i < ns.n; i++)
 		printf("%-10s %s\n", ns.v[i], describe(ns.v[i]));
@@ -335,15 +362,22 @@ not_found(const char *name)
 	exit(2);
 }
 
-/* Run kith-NAME with the remaining arguments; returns only on failure. */
+/*
+ * Run NAME with the remaining arguments: a command of this release
+ * in-process, anything else by exec of kith-NAME. Never returns.
+ */
 static void __attribute__((noreturn))
 run(int argc, char **argv)
 {
-	char *prog, *self = self_dir(), *path = NULL;
+	char *prog, *self, *path = NULL;
 	bool beside;
+	const struct builtin *b;
 	int err;
 
 	check_name(argv[0]);
+	if ((b = builtin(argv[0])))
+		run_builtin(b, argc, argv);
+	self = self_dir();
 	if (asprintf(&prog, "kith-%s", argv[0]) < 0)
 		oom();
 	argv[0] = prog;
@@ -416,8 +450,18 @@ options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int i = options(argc, argv);
+	const struct builtin *b;
+	const char *base;
+	int i;
 
+	/* Called kith-NAME (a link to kith): the command NAME itself. */
+	if (argc > 0) {
+		base = strrchr(argv[0], '/');
+		base = base ? base + 1 : argv[0];
+		if (strncmp(base, "kith-", 5) == 0 && (b = builtin(base + 5)))
+			run_builtin(b, argc, argv);
+	}
+	i = options(argc, argv);
 	argc -= i;
 	argv += i;
 	if (argc == 0)

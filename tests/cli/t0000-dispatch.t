@@ -1,5 +1,6 @@
 #!/bin/sh
-# t0000-dispatch.t - kith runs kith-NAME, lists commands, handles -C.
+# t0000-dispatch.t - kith runs its commands and kith-NAME extensions,
+# lists commands, handles -C.
 . "$(dirname "$0")/lib.sh"
 
 mkdir bin
@@ -105,9 +106,60 @@ test_expect 'a command beside the kith binary runs without PATH' '
 	check_same want out
 '
 
-test_expect 'a missing command of this release is not suggested as itself' '
-	! PATH=/usr/bin:/bin solo/kith show 2>err &&
-	grep -F "'\''show'\'' is not a kith command" err &&
+test_expect 'a command of this release runs with nothing beside kith' '
+	PATH=/usr/bin:/bin solo/kith tags --help >out 2>err &&
+	grep -Fx "usage: kith tags [-H] [--people | --entries] [--json | --format tsv]" out &&
+	test ! -s err
+'
+
+test_expect 'kith help lists the commands of this release with nothing beside' '
+	PATH=/usr/bin:/bin solo/kith help >out &&
+	grep -E "^log +append an entry" out &&
+	grep -E "^hello +\(extension\)$" out &&
+	test "$(grep -c "^gc " out)" = 1 &&
+	sort -c out
+'
+
+test_expect 'it runs as kith-NAME: its errors and exit status are its own' '
+	rc=0 &&
+	PATH=/usr/bin:/bin solo/kith tags --bogus 2>err || rc=$? &&
+	[ "$rc" -eq 2 ] &&
+	grep -F "kith-tags: unrecognized option '\''--bogus'\''" err &&
+	grep -F "usage: kith tags" err
+'
+
+test_expect 'every kith-NAME of this release is kith itself' '
+	for c in init add log show ls due journal tags todo done grep edit \
+	    history undo check mv merge sync gc; do
+		test "$KITH_BUILD_DIR/kith-$c" -ef "$KITH_BUILD_DIR/kith" ||
+			{ echo "kith-$c is not kith"; exit 1; }
+	done
+'
+
+test_expect 'kith named kith-NAME runs NAME, by its own name' '
+	cp "$KITH_BUILD_DIR/kith" solo/kith-due &&
+	PATH=/usr/bin:/bin solo/kith-due --help >out &&
+	grep -F "usage: kith due" out &&
+	ln -s kith solo/kith-ls &&
+	PATH=/usr/bin:/bin solo/kith-ls --help >out &&
+	grep -F "usage: kith ls" out
+'
+
+test_expect 'kith named kith-NAME for no command of this release is kith' '
+	cp "$KITH_BUILD_DIR/kith" solo/kith-nothing &&
+	PATH=/usr/bin:/bin solo/kith-nothing --version >out &&
+	grep -E "^kith [0-9]+\.[0-9]+" out
+'
+
+mkdir broken
+printf '#!/nowhere/sh\necho never\n' >broken/kith-broken
+chmod +x broken/kith-broken
+
+test_expect 'an extension that cannot start is not suggested as itself' '
+	rc=0 &&
+	PATH="$TRASH/broken:$PATH" kith broken 2>err || rc=$? &&
+	[ "$rc" -eq 2 ] &&
+	grep -F "'\''broken'\'' is not a kith command" err &&
 	! grep -F "did you mean" err
 '
 

@@ -41,6 +41,29 @@ test_expect 'kith check (which finds problems) reads none either' '
 	untouched 1 kith check
 '
 
+# Linked against the static archives (configure --enable-static-commands),
+# a command maps libc and libm and nothing else: not libgit2, not the
+# Kerberos libraries (lib/netinit.c loads those for HTTP Negotiate only).
+if ldd "$KITH_BUILD_DIR/kith-ls" 2>/dev/null | grep -q 'libgit2\.so'; then
+	t_n=$((t_n + 1))
+	echo "ok $t_n # SKIP the commands are linked against shared libraries"
+else
+	test_expect 'kith ls opens no shared library but libc and libm' '
+		untouched 0 kith ls &&
+		grep -E "/libc\.so\.6\"" "$TRASH/trace" &&
+		! grep -E "\.so[.\"]" "$TRASH/trace" |
+			grep -v -E "/(libc|libm)\.so\.6\"|/etc/ld\.so\.cache\""
+	'
+fi
+
+# kith runs its own commands in-process: one exec, kith's, and no other.
+test_expect 'kith ls runs in kith itself, with no second exec' '
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -e trace=execve -o "$TRASH/trace" kith ls >/dev/null &&
+	test "$(grep -c "execve(" "$TRASH/trace")" = 1 &&
+	grep -F "/kith\", [\"kith\", \"ls\"]" "$TRASH/trace"
+'
+
 test_expect 'kith todo still prints follow-up ids' '
 	kith todo >../out &&
 	grep -E "^[0-9a-f]{7} " ../out

@@ -31,12 +31,20 @@ static void
 test_ssh(void)
 {
 #ifdef HAVE_LIBSSH2_H
+#ifdef KITH_LINK_STATIC /* linked in: libssh2's own */
+	LIBSSH2_SESSION *(*session_init)(LIBSSH2_ALLOC_FUNC((*)),
+		LIBSSH2_FREE_FUNC((*)), LIBSSH2_REALLOC_FUNC((*)), void *) =
+		libssh2_session_init_ex;
+	int (*session_free)(LIBSSH2_SESSION *) = libssh2_session_free;
+	LIBSSH2_SESSION *session;
+#else /* only libgit2 links libssh2 */
 	void *(*session_init)(void *, void *, void *, void *) =
 		(void *(*)(void *, void *, void *, void *))
 		dlsym(RTLD_DEFAULT, "libssh2_session_init_ex");
 	int (*session_free)(void *) = (int (*)(void *))
 		dlsym(RTLD_DEFAULT, "libssh2_session_free");
 	void *session;
+#endif
 
 	if (!(git_libgit2_features() & GIT_FEATURE_SSH) || !session_init ||
 	    !session_free) {
@@ -53,6 +61,144 @@ test_ssh(void)
 	ok(!kith_netinit_ssh_deferred(), "no libssh2 header: nothing skipped");
 #endif
 }
+
+#ifdef KITH_LINK_STATIC
+#include "gss.h"
+
+/* Whether this process has a shared library named so mapped. */
+static bool
+mapped(const char *name)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[4096];
+	bool found = false;
+
+	if (!f) {
+		printf("Bail out! /proc/self/maps: %s\n", strerror(errno));
+		exit(1);
+	}
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, name) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* In a child: the stand-ins with a library that cannot serve. */
+static int
+gss_missing_child(const char *soname)
+{
+	OM_uint32 minor = 7;
+	gss_OID_set mechs = NULL;
+	gss_buffer_desc msg = { 0, NULL };
+	OM_uint32 context = 0;
+
+	kith_netinit_gss_library(soname);
+	if (gss_indicate_mechs(&minor, &mechs) != KITH_GSS_S_UNAVAILABLE ||
+	    minor != 0 || mechs)
+		return 1;
+	if (gss_display_status(&minor, KITH_GSS_S_UNAVAILABLE, 1, NULL,
+	    &context, &msg) != KITH_GSS_S_UNAVAILABLE || msg.value)
+		return 2;
+	if (gss_release_buffer(&minor, &msg) != KITH_GSS_S_UNAVAILABLE)
+		return 2;
+	return kith_netinit_gss_loaded() ? 3 : 0;
+}
+
+static void
+test_gss_missing(void)
+{
+	static const char *const sonames[] = {
+		"libkith-no-such-gssapi.so.9", "libc.so.6",
+	};
+	static const char *const what[] = {
+		"no GSSAPI library: every call is GSS_S_UNAVAILABLE",
+		"a library without gss_* functions: the same",
+	};
+	int status;
+	pid_t pid;
+
+	for (int i = 0; i < 2; i++) {
+		fflush(stdout);
+		if ((pid = fork()) < 0) {
+			printf("Bail out! fork: %s\n", strerror(errno));
+			exit(1);
+		}
+		if (pid == 0)
+			_exit(gss_missing_child(sonames[i]));
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+			printf("Bail out! the child died\n");
+			exit(1);
+		}
+		is_int(WEXITSTATUS(status), 0, what[i]);
+	}
+}
+
+/* Whether set holds the OID of len bytes at oid. */
+static bool
+has_mech(gss_OID_set set, const char *oid, size_t len)
+{
+	for (size_t i = 0; set && i < set->count; i++)
+		if (set->elements[i].length == len &&
+		    memcmp(set->elements[i].elements, oid, len) == 0)
+			return true;
+	return false;
+}
+
+/* libgit2's Negotiate calls reach libgssapi_krb5, loaded on the first. */
+static void
+test_gss(void)
+{
+	static const char krb5[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02";
+	gss_OID_desc krb5_oid = { 9, (void *)krb5 };
+	OM_uint32 major, minor, context = 0, flags = 0;
+	gss_OID_set mechs = NULL;
+	gss_buffer_desc name = { 14, (void *)"HTTP@localhost" };
+	gss_buffer_desc out = { 0, NULL }, msg = { 0, NULL };
+	gss_name_t server = NULL;
+	gss_ctx_id_t ctx = NULL;
+
+	test_gss_missing();
+	ok(!kith_netinit_gss_loaded() && !mapped("libgssapi_krb5"),
+		"libgit2's init loads no GSSAPI library");
+	major = gss_indicate_mechs(&minor, &mechs);
+	if (major == KITH_GSS_S_UNAVAILABLE &&
+	    !dlopen("libgssapi_krb5.so.2", RTLD_LAZY)) {
+		ok(1, "# SKIP libgssapi_krb5.so.2 is not installed");
+		return;
+	}
+	is_int(major, 0, "the first call loads it and goes through");
+	ok(kith_netinit_gss_loaded() && mapped("libgssapi_krb5"), "now it is loaded");
+	ok(has_mech(mechs, krb5, 9), "it knows Kerberos");
+	is_int(gss_release_oid_set(&minor, &mechs), 0, "the set is released");
+	ok(mechs == NULL, "and emptied");
+
+	is_int(gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE,
+		&server), 0, "our GSS_C_NT_HOSTBASED_SERVICE names a server");
+	/* no credentials: the library says so, with a message */
+	setenv("KRB5CCNAME", "FILE:/nonexistent/krb5cc", 1);
+	setenv("KRB5_CONFIG", "/dev/null", 1);
+	major = gss_init_sec_context(&minor, NULL, &ctx, server, &krb5_oid,
+		0, 0, NULL, NULL, NULL, &out, &flags, NULL);
+	ok(KITH_GSS_ERROR(major), "without a ticket no context is made");
+	is_int(gss_display_status(&flags, minor, 2, &krb5_oid, &context, &msg),
+		0, "the library explains why");
+	ok(msg.length > 0 && msg.value, "in words");
+	printf("#   %.*s\n", (int)msg.length, (char *)msg.value);
+	is_int(gss_release_buffer(&flags, &msg), 0, "which are released");
+	gss_release_buffer(&flags, &out);
+	if (ctx)
+		gss_delete_sec_context(&flags, &ctx, NULL);
+	is_int(gss_release_name(&minor, &server), 0, "the name is released");
+	unsetenv("KRB5CCNAME");
+	unsetenv("KRB5_CONFIG");
+}
+#else
+static void
+test_gss(void)
+{
+	ok(1, "# SKIP shared libgit2 calls libgssapi_krb5 itself");
+}
+#endif
 
 #if defined(HAVE_MBEDTLS_SSL_H) && defined(HAVE_MBEDTLS_X509_CRT_H)
 #include <mbedtls/ssl.h>
@@ -342,6 +488,7 @@ main(void)
 	test_through(bundle);
 	test_deferred(bundle);
 	test_locations(bundle);
+	test_gss();
 	return done_testing();
 }
 
@@ -353,6 +500,7 @@ main(void)
 	kith_git_init();
 	is_str(kith_netinit_ca_pending(NULL), NULL, "no mbedTLS: nothing put off");
 	test_ssh();
+	test_gss();
 	return done_testing();
 }
 

@@ -454,8 +454,9 @@ main(int argc, char **argv)
 	    (pattern && (rc = compile(&q, pattern, icase)) < 0) ||
 	    (rc = kith_repo_open(&repo, NULL)) < 0)
 		goto out;
-	/* Any one of the conditions that must all hold picks enough entries. */
-	struct kith_query kq = { .flags = KITH_Q_TEXT };
+	/* Any one of the conditions that must all hold picks enough entries;
+	 * only journal entries are shown, so the people's notes may stay out. */
+	struct kith_query kq = { .flags = KITH_Q_TEXT | KITH_Q_NO_NOTES };
 	if (q.ndates) {
 		kq.flags |= KITH_Q_DATES;
 		kq.since = q.since;

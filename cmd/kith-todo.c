@@ -87,21 +87,29 @@ static void
 print_due(const struct kith_followup *f, kith_date today, const char *red,
 	const char *reset)
 {
-	char buf[16];
+	char buf[24];
 	int days = (int)(f->due - today);
 
 	if (f->due == KITH_NODATE)
 		return;
-	printf("  (due %s", kith_date_format(buf, f->due));
-	if (f->done)
+	fputs("  (due ", stdout);
+	fputs(kith_date_format(buf, f->due), stdout);
+	if (f->done) {
 		fputs(")", stdout);
-	else if (days < 0)
-		printf(", %s%d day%s late%s)", red, -days, days == -1 ? "" : "s",
-			reset);
-	else if (days == 0)
+	} else if (days < 0) {
+		fputs(", ", stdout);
+		fputs(red, stdout);
+		fputs(kith_int_format(buf, -(long long)days), stdout);
+		fputs(days == -1 ? " day late" : " days late", stdout);
+		fputs(reset, stdout);
+		fputs(")", stdout);
+	} else if (days == 0) {
 		fputs(", today)", stdout);
-	else
-		printf(", in %d day%s)", days, days == 1 ? "" : "s");
+	} else {
+		fputs(", in ", stdout);
+		fputs(kith_int_format(buf, days), stdout);
+		fputs(days == 1 ? " day)" : " days)", stdout);
+	}
 }
 
 static void
@@ -111,14 +119,28 @@ print_human(const struct row *v, size_t n, kith_date today)
 	const char *y = color ? "\033[33m" : "", *d = color ? "\033[2m" : "",
 		*red = color ? "\033[31m" : "", *r = color ? "\033[0m" : "";
 
+	char buf[24];
+
+	/* no printf: thousands of lines on a big repository */
 	for (size_t i = 0; i < n; i++) {
 		const struct kith_followup *f = v[i].f;
-		printf("%s%s%s  [%c] %s", y, v[i].id, r, f->done ? 'x' : ' ',
-			f->text);
+		fputs(y, stdout);
+		fputs(v[i].id, stdout);
+		fputs(r, stdout);
+		fputs(f->done ? "  [x] " : "  [ ] ", stdout);
+		fputs(f->text, stdout);
 		print_due(f, today, red, r);
-		for (size_t j = 0; j < f->npeople; j++)
-			printf("%s@%s", j ? "," : "  ", f->people[j]->slug);
-		printf("  %s%s:%d%s\n", d, f->path, f->line, r);
+		for (size_t j = 0; j < f->npeople; j++) {
+			fputs(j ? ",@" : "  @", stdout);
+			fputs(f->people[j]->slug, stdout);
+		}
+		fputs("  ", stdout);
+		fputs(d, stdout);
+		fputs(f->path, stdout);
+		putchar(':');
+		fputs(kith_int_format(buf, f->line), stdout);
+		fputs(r, stdout);
+		putchar('\n');
 	}
 }
 

@@ -148,12 +148,6 @@ matches(const struct query *q, const struct kith_entry *e)
 		e->path, e->line, (const char *)msg);
 }
 
-static const char *
-time_str(char *buf, int t)
-{
-	return kith_time_format(buf, t);
-}
-
 /* The next line of s. */
 static const char *
 next_line(const char *s)
@@ -219,7 +213,7 @@ print_markdown(struct kith_entry **v, size_t n)
 		}
 		fputs("\n## ", stdout);
 		if (e->time >= 0) {
-			fputs(time_str(buf, e->time), stdout);
+			fputs(kith_time_format(buf, e->time), stdout);
 			putchar(' ');
 		}
 		if (*e->title) {
@@ -260,7 +254,7 @@ print_tsv(struct kith_entry **v, size_t n, bool header)
 	for (size_t i = 0; i < n; i++) {
 		const struct kith_entry *e = v[i];
 		printf("%s\t%s\t", kith_date_format(buf, e->date),
-			time_str(tbuf, e->time));
+			kith_time_format(tbuf, e->time));
 		kith_tsv_cell(stdout, e->title);
 		printf("\t%s\t%d\t", e->path, e->line);
 		for (size_t j = 0; j < e->npeople; j++)
@@ -291,7 +285,7 @@ entry_json(const struct kith_entry *e)
 		json_array_append_new(tags, json_string(e->tags[i]));
 	json_object_set_new(o, "date", json_string(kith_date_format(buf, e->date)));
 	json_object_set_new(o, "time", e->time < 0 ? json_null() :
-		json_string(time_str(buf, e->time)));
+		json_string(kith_time_format(buf, e->time)));
 	json_object_set_new(o, "title", json_string(e->title));
 	json_object_set_new(o, "path", json_string(e->path));
 	json_object_set_new(o, "line", json_integer(e->line));

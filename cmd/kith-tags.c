@@ -31,6 +31,8 @@ struct row {
 struct table {
 	struct row *v;
 	size_t n, cap;
+	size_t *slot; /* hash of tag: 1 + its row, 0 empty; nslot a power of 2 */
+	size_t nslot;
 };
 
 enum side { BOTH, PEOPLE, ENTRIES };
@@ -44,12 +46,6 @@ count(const struct row *r)
 }
 
 static int
-cmp_tag(const void *a, const void *b)
-{
-	return strcmp(((const struct row *)a)->tag, ((const struct row *)b)->tag);
-}
-
-static int
 cmp_row(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -59,9 +55,19 @@ cmp_row(const void *a, const void *b)
 	return strcmp(x->tag, y->tag);
 }
 
-/* Every occurrence once, with its side; merged by tag afterwards. */
+static size_t
+hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Room for one more row, the hash kept at most half full. */
 static int
-add(struct table *t, const char *tag, size_t people, size_t entries)
+grow(struct table *t)
 {
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
@@ -71,6 +77,42 @@ add(struct table *t, const char *tag, size_t people, size_t entries)
 		t->v = v;
 		t->cap = cap;
 	}
+	if (2 * (t->n + 1) > t->nslot) {
+		size_t ns = t->nslot ? 2 * t->nslot : 256;
+		size_t *sl = calloc(ns, sizeof *sl);
+		if (!sl)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		for (size_t i = 0; i < t->n; i++) {
+			size_t h = hash(t->v[i].tag) & (ns - 1);
+			while (sl[h])
+				h = (h + 1) & (ns - 1);
+			sl[h] = i + 1;
+		}
+		free(t->slot);
+		t->slot = sl;
+		t->nslot = ns;
+	}
+	return 0;
+}
+
+/* Count one occurrence of tag on the people's or the entries' side. */
+static int
+add(struct table *t, const char *tag, size_t people, size_t entries)
+{
+	size_t h;
+	int rc;
+
+	if ((rc = grow(t)) < 0)
+		return rc;
+	for (h = hash(tag) & (t->nslot - 1); t->slot[h]; h = (h + 1) & (t->nslot - 1)) {
+		struct row *r = &t->v[t->slot[h] - 1];
+		if (!strcmp(r->tag, tag)) {
+			r->people += people;
+			r->entries += entries;
+			return 0;
+		}
+	}
+	t->slot[h] = t->n + 1;
 	t->v[t->n++] = (struct row){ tag, people, entries };
 	return 0;
 }
@@ -91,17 +133,6 @@ collect(struct table *t, struct kith_model *m)
 	for (size_t i = 0; i < ntc; i++)
 		if ((rc = add(t, tc[i].tag, 0, tc[i].n)) < 0)
 			return rc;
-	kith_sort(t->v, t->n, sizeof *t->v, cmp_tag);
-	for (size_t i = 0; i < t->n; i++) {
-		if (k && !strcmp(t->v[k - 1].tag, t->v[i].tag)) {
-			t->v[k - 1].people += t->v[i].people;
-			t->v[k - 1].entries += t->v[i].entries;
-		} else {
-			t->v[k++] = t->v[i];
-		}
-	}
-	t->n = k;
-	k = 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (count(&t->v[i]))
 			t->v[k++] = t->v[i];
@@ -241,6 +272,7 @@ main(int argc, char **argv)
 		rc = kith_stdout_close();
 out:
 	free(t.v);
+	free(t.slot);
 	kith_model_free(m);
 	kith_repo_free(repo);
 	if (rc < 0) {

@@ -3327,6 +3327,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	sqlite3_blob *bl = NULL;
 	struct kith_ptrvec es = { 0 };
 	struct pick *picks = NULL;
+	unsigned char *whole_file = NULL;
 	int64_t *ids = NULL;
 	size_t nids = 0, capids = 0, npicks = 0, pm, pf;
 	const struct fent **byid = NULL;
@@ -3381,15 +3382,23 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if (nids && (rc = files_by_id(&byid, &nbyid, &s)) != 0)
 		goto out;
 	size_t whole = 0;
-	for (size_t i = 0; (q->flags & (KITH_Q_ALL | KITH_Q_DATES)) && i < s.nfiles; i++) {
+	if ((q->flags & (KITH_Q_ALL | KITH_Q_DATES)) &&
+	    !(whole_file = calloc(s.nfiles + 1, 1))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; whole_file && i < s.nfiles; i++) {
 		const struct fent *f = &s.files[i];
+		kith_date d;
 		if (!f->nchunks)
 			continue;
-		kith_date d;
-		bool dated = kith_journal_date(&d, f->path) == 0;
-		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
-		    dated && d >= q->since && d <= q->until))
+		/* only a journal day can be dated (and people/ is most files) */
+		if ((q->flags & KITH_Q_ALL) || (!strncmp(f->path, "journal/", 8) &&
+		    kith_journal_date(&d, f->path) == 0 &&
+		    d >= q->since && d <= q->until)) {
+			whole_file[i] = 1;
 			whole += f->nchunks;
+		}
 	}
 	if (!(picks = malloc((nids + whole + 1) * sizeof *picks))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
@@ -3397,12 +3406,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	}
 	for (size_t i = 0; whole && i < s.nfiles; i++) {
 		const struct fent *f = &s.files[i];
-		if (!f->nchunks)
-			continue;
-		kith_date d;
-		bool dated = kith_journal_date(&d, f->path) == 0;
-		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
-		    dated && d >= q->since && d <= q->until))
+		if (whole_file[i])
 			for (size_t j = 0; j < f->nchunks; j++)
 				picks[npicks++] = (struct pick){ i, f->first + (int64_t)j };
 	}
@@ -3566,6 +3570,7 @@ out:
 	pstats_free(&ps);
 	state_free(&s);
 	free(picks);
+	free(whole_file);
 	free(ids);
 	free(byid);
 	kith_arena_free(a);

@@ -57,25 +57,28 @@ push(struct rows *rs, struct row r)
 	return 0;
 }
 
+/*
+ * The strings up to a NULL, joined into one (malloc'd). Not printf: a row
+ * for each of thousands of people on a big repository.
+ */
 static char *
-format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-format(const char *fmt, ...)
+join(const char *s, ...)
 {
 	va_list ap;
-	char *s;
-	int n;
+	size_t n = 0;
+	char *out, *o;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	va_start(ap, s);
+	for (const char *t = s; t; t = va_arg(ap, const char *))
+		n += strlen(t);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1)))
+	if (!(out = o = malloc(n + 1)))
 		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_start(ap, s);
+	for (const char *t = s; t; t = va_arg(ap, const char *))
+		o = stpcpy(o, t);
 	va_end(ap);
-	return s;
+	return out;
 }
 
 static int
@@ -104,14 +107,14 @@ reconnect(struct rows *rs, const struct kith_person *p, const char *every,
 	if (p->last == KITH_NODATE) {
 		r.line = p->every ? field_line(p, "every") : r.line;
 		r.line = r.line ? r.line : (p->name_line ? p->name_line : 1);
-		r.text = format("every %s, no interaction yet", every);
+		r.text = join("every ", every, ", no interaction yet", (char *)NULL);
 	} else {
 		const struct kith_entry *e = p->latest;
 		r.date = kith_cadence_add(p->last, &c);
 		r.path = e->path;
 		r.line = e->line;
-		r.text = format("every %s, last %s: %s", every,
-			kith_date_format(buf, p->last), e->title);
+		r.text = join("every ", every, ", last ", kith_date_format(buf, p->last),
+			": ", e->title, (char *)NULL);
 	}
 	if (r.date > until) {
 		free(r.text);
@@ -148,10 +151,14 @@ birthday(struct rows *rs, const struct kith_person *p, kith_date today,
 	if (!v)
 		return 0;
 	/* --MM-DD: no year; read it in a leap year so that --02-29 passes. */
-	if (!strncmp(v, "--", 2) && strlen(v) == 7)
-		snprintf(iso, sizeof iso, "2000-%s", v + 2);
-	else
-		snprintf(iso, sizeof iso, "%.10s", v);
+	size_t k = strnlen(v, 10);
+	if (!strncmp(v, "--", 2) && strlen(v) == 7) {
+		memcpy(iso, "2000-", 5);
+		memcpy(iso + 5, v + 2, 6);
+	} else {
+		memcpy(iso, v, k);
+		iso[k] = '\0';
+	}
 	if (strlen(v) > 10 || kith_date_parse_iso(&born, iso, strlen(iso)) < 0) {
 		fprintf(stderr, "%s: warning: %s: bad birthday '%s': use YYYY-MM-DD or --MM-DD\n",
 			argv0, p->path, v);
@@ -164,7 +171,9 @@ birthday(struct rows *rs, const struct kith_person *p, kith_date today,
 		return 0;
 	kith_date_to_ymd(next, &ny, &mo, &d);
 	struct row r = { BIRTHDAY, p, next, NULL, p->path, field_line(p, "birthday") };
-	r.text = y && ny > y ? format("birthday, turns %d", ny - y) : format("birthday");
+	char n[24];
+	r.text = y && ny > y ? join("birthday, turns ", kith_int_format(n, ny - y),
+		(char *)NULL) : join("birthday", (char *)NULL);
 	return r.text ? push(rs, r) : kith_error_set(KITH_ERROR, "out of memory");
 }
 
@@ -231,11 +240,11 @@ print_human(const struct rows *rs, kith_date today)
 		char n[24];
 		kith_int_format(n, days < 0 ? -days : days);
 		if (days < 0)
-			snprintf(when, sizeof when, "%s day%s late", n, days == -1 ? "" : "s");
+			strcpy(stpcpy(stpcpy(when, n), " day"), days == -1 ? " late" : "s late");
 		else if (days == 0)
-			snprintf(when, sizeof when, "today");
+			strcpy(when, "today");
 		else
-			snprintf(when, sizeof when, "in %s day%s", n, days == 1 ? "" : "s");
+			strcpy(stpcpy(stpcpy(when, "in "), n), days == 1 ? " day" : " days");
 		fputs("  ", stdout);
 		fputs(kith_date_format(buf, x->date), stdout);
 		fputs("  ", stdout);

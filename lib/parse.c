@@ -262,12 +262,13 @@ align_text(struct align *al, const char *lit, size_t n)
 		return KITH_ERROR;
 	al->map.len += n * sizeof *map;
 	map = (size_t *)(void *)al->map.ptr + old / sizeof *map;
+	/* each try fills the map as far as it gets; the one that works, all of it */
 	for (; n && at < al->end; at++) {
 		char c = al->src->text[at];
 		/* only where the first byte can line up: itself, an escape, an entity */
 		if (c != lit[0] && c != '\\' && c != '&')
 			continue;
-		if ((end = align_at(al, lit, n, at, NULL)) != SIZE_MAX)
+		if ((end = align_at(al, lit, n, at, map)) != SIZE_MAX)
 			break;
 	}
 	if (end == SIZE_MAX) {
@@ -275,7 +276,6 @@ align_text(struct align *al, const char *lit, size_t n)
 			map[i] = SIZE_MAX;
 		return 0;
 	}
-	align_at(al, lit, n, at, map);
 	al->pos = end;
 	return 0;
 }

@@ -1125,7 +1125,7 @@ check_markdown(struct checker *c, const char *path, const char *name,
 
 	if (!doc || !(it = cmark_iter_new(doc))) {
 		if (doc)
-			cmark_node_free(doc);
+			kith_cmark_free(doc);
 		return kith_error_set(KITH_ERROR, "cannot parse '%s'", path);
 	}
 	if (need->headings)
@@ -1135,7 +1135,7 @@ check_markdown(struct checker *c, const char *path, const char *name,
 		    cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_ITEM)
 			rc = check_item(c, path, src, cmark_iter_get_node(it), person, need);
 	cmark_iter_free(it);
-	cmark_node_free(doc);
+	kith_cmark_free(doc);
 	return rc;
 }
 

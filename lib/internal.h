@@ -109,8 +109,13 @@ int kith_parse_finish_tags(struct kith_parser *p, struct kith_entry **entries,
 	size_t n);
 /* A heading's text as written (ATX markers and closing #s removed). */
 char *kith_heading_text(struct kith_parser *p, void *heading);
-/* Parse text with cmark (source positions on); NULL on failure. */
+/*
+ * Parse text with cmark (source positions on); NULL on failure. Its
+ * memory is the thread's (parse.c): free it with kith_cmark_free, never
+ * cmark_node_free, and keep no pointer into it past that.
+ */
 void *kith_parse_cmark(const struct kith_src *src);
+void kith_cmark_free(void *doc);
 
 /* Model building (model.c). */
 struct kith_person *kith_model_new_person(struct kith_model *m);

@@ -144,7 +144,7 @@ kith_model_add_day(struct kith_model *model, const char *path,
 out:
 	kith_ptrvec_free(&entries);
 	if (doc)
-		cmark_node_free(doc);
+		kith_cmark_free(doc);
 	kith_parser_free(&p);
 	return rc;
 }

@@ -10,8 +10,20 @@
  * are found by scanning the block's source lines, never from inline columns.
  */
 #include <cmark.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 #include "internal.h"
 
@@ -30,9 +42,9 @@ kith_src_init(struct kith_src *src, const char *text, size_t len)
 	if (!(src->lines = malloc(cap * sizeof *src->lines)))
 		return kith_error_set(KITH_ERROR, "out of memory");
 	src->lines[src->nlines++] = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] != '\n' || i + 1 == len)
-			continue;
+	for (const char *nl = len ? memchr(text, '\n', len - 1) : NULL; nl;
+	     nl = memchr(nl + 1, '\n', (size_t)(text + len - 1 - (nl + 1)))) {
+		size_t i = (size_t)(nl - text);
 		if ((size_t)src->nlines == cap) {
 			size_t *l = realloc(src->lines, 2 * cap * sizeof *l);
 			if (!l)
@@ -90,10 +102,140 @@ kith_src_lines(struct kith_arena *a, const struct kith_src *src, int first,
 	return out;
 }
 
+/*
+ * ---- cmark's memory: an arena per thread ----
+ *
+ * cmark allocates every node, string and delimiter on its own, and most of
+ * a document's parse went to malloc and free (and cmark_node_free walking
+ * the tree). Here its allocations come from blocks of the parsing thread,
+ * all given back at once when the thread's last document is freed
+ * (kith_cmark_free). Each allocation is preceded by its size, for realloc;
+ * the latest one grows and is freed in place. Out of memory aborts, as
+ * cmark's own allocator does. Under ASan, what was given back is poisoned.
+ */
+#define CM_ALIGN alignof(max_align_t)
+#define CM_BLOCK (64 * 1024 - 64)
+
+struct cm_block {
+	struct cm_block *next;
+	size_t cap, used;
+	alignas(max_align_t) unsigned char data[];
+};
+
+static _Thread_local struct cm_block *cm_head;
+static _Thread_local unsigned char *cm_last; /* the latest allocation */
+static _Thread_local size_t cm_live;         /* documents not yet freed */
+
+static void __attribute__((noreturn))
+cm_oom(void)
+{
+	fputs("kith: out of memory parsing Markdown\n", stderr);
+	abort();
+}
+
+static size_t
+cm_round(size_t n)
+{
+	if (n > SIZE_MAX / 2)
+		cm_oom();
+	return (n + CM_ALIGN - 1) / CM_ALIGN * CM_ALIGN;
+}
+
+static void *
+cm_alloc(size_t size)
+{
+	size_t need = CM_ALIGN + cm_round(size);
+	struct cm_block *b = cm_head;
+
+	if (!b || b->cap - b->used < need) {
+		size_t cap = need > CM_BLOCK ? need : CM_BLOCK;
+		if (!(b = malloc(sizeof *b + cap)))
+			cm_oom();
+		b->cap = cap;
+		b->used = 0;
+		b->next = cm_head;
+		cm_head = b;
+	}
+	unsigned char *h = b->data + b->used;
+	b->used += need;
+	UNPOISON(h, need);
+	memcpy(h, &size, sizeof size);
+	return cm_last = h + CM_ALIGN;
+}
+
+static void *
+cm_calloc(size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		cm_oom();
+	void *p = cm_alloc(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+static void *
+cm_realloc(void *p, size_t size)
+{
+	struct cm_block *b = cm_head;
+	size_t old;
+
+	if (!p)
+		return cm_alloc(size);
+	memcpy(&old, (unsigned char *)p - CM_ALIGN, sizeof old);
+	if (p == cm_last) {
+		size_t at = (size_t)((unsigned char *)p - b->data);
+		if (b->cap - at >= cm_round(size)) {
+			b->used = at + cm_round(size);
+			UNPOISON(p, cm_round(size));
+			memcpy((unsigned char *)p - CM_ALIGN, &size, sizeof size);
+			return p;
+		}
+	}
+	void *q = cm_alloc(size);
+	memcpy(q, p, old < size ? old : size);
+	return q;
+}
+
+static void
+cm_free(void *p)
+{
+	if (p && p == cm_last) {
+		cm_head->used = (size_t)(cm_last - CM_ALIGN - cm_head->data);
+		POISON(cm_last - CM_ALIGN, cm_head->cap - cm_head->used);
+		cm_last = NULL;
+	}
+}
+
+static cmark_mem cm_mem = { cm_calloc, cm_realloc, cm_free };
+
 void *
 kith_parse_cmark(const struct kith_src *src)
 {
-	return cmark_parse_document(src->text, src->len, CMARK_OPT_SOURCEPOS);
+	cmark_parser *parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &cm_mem);
+	cmark_node *doc;
+
+	cm_live++;
+	cmark_parser_feed(parser, src->text, src->len);
+	doc = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
+	if (!doc)
+		kith_cmark_free(NULL);
+	return doc;
+}
+
+void
+kith_cmark_free(void *doc)
+{
+	/* no cmark_node_free: its memory goes with the thread's blocks */
+	(void)doc;
+	if (!cm_live || --cm_live)
+		return;
+	while (cm_head) {
+		struct cm_block *next = cm_head->next;
+		free(cm_head);
+		cm_head = next;
+	}
+	cm_last = NULL;
 }
 
 /* ---- the parser ---- */

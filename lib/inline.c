@@ -66,8 +66,9 @@ group(const char *name)
 static void
 scanner_compile(void)
 {
+	/* anchored: kith_inline_scan finds where a match can start */
 	scanner.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-		PCRE2_UTF | PCRE2_UCP, &scanner.err, &scanner.off, NULL);
+		PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED, &scanner.err, &scanner.off, NULL);
 	if (!scanner.re)
 		return;
 	(void)pcre2_jit_compile(scanner.re, PCRE2_JIT_COMPLETE);
@@ -154,6 +155,32 @@ match_error(int rc)
 	return kith_error_set(KITH_ERROR, "cannot scan text: %s", (char *)msg);
 }
 
+/* The bytes an alternative of the pattern starts with. */
+static const bool start_byte[256] = {
+	['h'] = true, ['H'] = true, ['['] = true, ['@'] = true, ['#'] = true,
+};
+
+/*
+ * The first place from i where a match can start: '[', '@', '#', or an
+ * 'h' with "ttp" after it in any case (no other character folds to one of
+ * those letters). Trying the pattern only there, anchored, finds what an
+ * unanchored search would, with pcre2 entered a few times a paragraph
+ * instead of scanning every byte (18% of a parse went to it).
+ */
+static size_t
+next_start(const char *s, size_t len, size_t i)
+{
+	for (;; i++) {
+		while (i < len && !start_byte[(unsigned char)s[i]])
+			i++;
+		if (i >= len || (s[i] | 0x20) != 'h')
+			return i;
+		if (i + 3 < len && (s[i + 1] | 0x20) == 't' &&
+		    (s[i + 2] | 0x20) == 't' && (s[i + 3] | 0x20) == 'p')
+			return i;
+	}
+}
+
 int
 kith_inline_scan(const char *text, size_t len, kith_inline_cb cb,
 	void *payload)
@@ -169,11 +196,13 @@ kith_inline_scan(const char *text, size_t len, kith_inline_cb cb,
 			"invalid UTF-8 in text: save the file as UTF-8");
 	if ((rc = scanner_init()) < 0)
 		return rc;
-	while (pos < len) {
+	while ((pos = next_start(text, len, pos)) < len) {
 		rc = pcre2_match(scanner.re, (PCRE2_SPTR)text, len, pos,
 			PCRE2_NO_UTF_CHECK, scanner_md, NULL);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			pos++; /* an ASCII byte: the next is a character's first */
+			continue;
+		}
 		if (rc < 0)
 			return match_error(rc);
 		const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scanner_md);

@@ -36,6 +36,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1290,8 +1292,15 @@ bucket_of(int64_t chunk)
 static int
 bucket_key(struct kith_buf *b, const char *key, uint64_t bucket)
 {
+	char hex[10];
+
+	/* by hand: a cold build makes a key for every id of every posting */
+	hex[0] = BUCKET_SEP;
+	for (int i = 0; i < 8; i++)
+		hex[8 - i] = "0123456789abcdef"[(bucket >> (4 * i)) & 0xf];
+	hex[9] = '\0';
 	kith_buf_clear(b);
-	return kith_buf_printf(b, "%s%c%08llx", key, BUCKET_SEP, (unsigned long long)bucket);
+	return kith_buf_puts(b, key) < 0 || kith_buf_puts(b, hex) < 0 ? KITH_ERROR : 0;
 }
 
 /* Whether row key rk is a bucket of key (n = strlen(key)). */
@@ -1367,6 +1376,38 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
+ * Sort v[0..n), which is most often nearly sorted: the edits of a first
+ * build come in chunk order, so that a person's interactions are out of
+ * order only here and there (the entries of a day, a note). Insertion,
+ * while it moves fewer than 8 elements per element; qsort past that.
+ */
+static void
+sort_nearly(char *v, size_t n, size_t es, int (*cmp)(const void *, const void *))
+{
+	alignas(max_align_t) unsigned char el[64];
+	size_t moves = 0;
+
+	if (es > sizeof el) {
+		kith_sort(v, n, es, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		if (cmp(v + (i - 1) * es, v + i * es) <= 0)
+			continue;
+		memcpy(el, v + i * es, es);
+		while (j > 0 && cmp(v + (j - 1) * es, el) > 0)
+			j--;
+		memmove(v + (j + 1) * es, v + j * es, (i - j) * es);
+		memcpy(v + j * es, el, es);
+		if ((moves += i - j) > 8 * n) {
+			kith_sort(v, n, es, cmp);
+			return;
+		}
+	}
+}
+
+/*
  * v[0..h) is sorted, v[h..n) was appended: sort that and merge the two.
  * New chunk ids are the highest, and new interactions mostly the newest,
  * so the tail usually goes after the head as it is.
@@ -1377,7 +1418,7 @@ merge_tail(void *v, size_t h, size_t n, size_t es,
 {
 	char *p = v, *t;
 
-	kith_sort(p + h * es, n - h, es, cmp);
+	sort_nearly(p + h * es, n - h, es, cmp);
 	if (!h || h == n || cmp(p + (h - 1) * es, p + h * es) <= 0)
 		return 0;
 	if (!(t = malloc(n * es)))
@@ -1648,11 +1689,33 @@ group_pedits(struct pedits *pe)
 	}
 	for (size_t i = 0; i < pe->n; i++)
 		pe->v[i].group = rank[pe->v[i].group];
-	kith_sort(pe->v, pe->n, sizeof *pe->v, cmp_pedit);
 	free(sorted);
 	free(slots);
 	free(keys);
 	free(rank);
+	/*
+	 * By rank, keeping the order they came in (a counting sort); then
+	 * each key's own edits, which come in chunk order, nearly sorted.
+	 */
+	size_t *at = calloc(nk + 1, sizeof *at);
+	struct pedit *out = malloc((pe->n + 1) * sizeof *out);
+	if (!at || !out) {
+		free(at);
+		free(out);
+		return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	for (size_t i = 0; i < pe->n; i++)
+		at[pe->v[i].group + 1]++;
+	for (size_t g = 0; g < nk; g++)
+		at[g + 1] += at[g];
+	for (size_t i = 0; i < pe->n; i++)
+		out[at[pe->v[i].group]++] = pe->v[i];
+	for (size_t g = 0, b = 0; g < nk; b = at[g++])
+		sort_nearly((char *)(out + b), at[g] - b, sizeof *out, cmp_pedit);
+	free(at);
+	free(pe->v);
+	pe->v = out;
+	pe->cap = pe->n + 1;
 	return 0;
 }
 
@@ -1838,7 +1901,8 @@ cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->entries[i]->ntags; j++) {
 			kith_buf_clear(&k);
-			rc = kith_buf_printf(&k, "g:%s", c->entries[i]->tags[j]);
+			rc = kith_buf_puts(&k, "g:") < 0 ||
+				kith_buf_puts(&k, c->entries[i]->tags[j]) < 0 ? KITH_ERROR : 0;
 			const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
 			rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
 		}

@@ -107,7 +107,19 @@ kith_lower(struct kith_arena *a, const char *s, size_t len)
 	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
 	utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)len;
 	char *r = NULL;
+	size_t ascii = 0;
 
+	/* ASCII (most tags and keys) by hand */
+	while (ascii < len && (unsigned char)s[ascii] < 0x80)
+		ascii++;
+	if (ascii == len) {
+		if ((r = kith_arena_alloc(a, len + 1))) {
+			for (size_t j = 0; j < len; j++)
+				r[j] = s[j] >= 'A' && s[j] <= 'Z' ? (char)(s[j] + 'a' - 'A') : s[j];
+			r[len] = '\0';
+		}
+		return r;
+	}
 	while (i < n) {
 		utf8proc_int32_t c;
 		utf8proc_uint8_t enc[4];

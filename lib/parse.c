@@ -86,19 +86,23 @@ char *
 kith_src_lines(struct kith_arena *a, const struct kith_src *src, int first,
 	int last)
 {
-	struct kith_buf b = KITH_BUF_INIT;
-	char *out;
+	size_t total = 0, n;
+	char *out, *o;
 
+	/* measured first: one copy, into the arena */
 	for (int l = first; l <= last && l <= src->nlines; l++) {
-		size_t n;
-		const char *s = kith_src_line(src, l, &n);
-		if (kith_buf_put(&b, s, n) < 0 || kith_buf_put(&b, "\n", 1) < 0) {
-			kith_buf_free(&b);
-			return NULL;
-		}
+		kith_src_line(src, l, &n);
+		total += n + 1;
 	}
-	out = kith_arena_strndup(a, kith_buf_cstr(&b), b.len);
-	kith_buf_free(&b);
+	if (!(out = o = kith_arena_alloc(a, total + 1)))
+		return NULL;
+	for (int l = first; l <= last && l <= src->nlines; l++) {
+		const char *s = kith_src_line(src, l, &n);
+		memcpy(o, s, n);
+		o += n;
+		*o++ = '\n';
+	}
+	*o = '\0';
 	return out;
 }
 

@@ -260,8 +260,53 @@ struct memo {
 	enum kith_mention_kind kind;
 	int rc;
 	struct kith_person *person;
-	const char *folded; /* in the table of folds: key (a target) folded */
 };
+
+/* memo at twice its size (NULL, memo freed, when out of memory). */
+static struct memo *
+memo_grow(struct memo *memo, size_t *cap)
+{
+	size_t ncap = 2 * *cap;
+	struct memo *v = calloc(ncap, sizeof *v);
+
+	for (size_t i = 0; v && i < *cap; i++) {
+		if (!memo[i].key)
+			continue;
+		size_t j = memo[i].hash & (ncap - 1);
+		while (v[j].key)
+			j = (j + 1) & (ncap - 1);
+		v[j] = memo[i];
+	}
+	free(memo);
+	*cap = ncap;
+	return v;
+}
+
+/* A mention target folded, remembered while finishing. */
+struct fold_memo {
+	const char *target; /* NULL: a free slot */
+	const char *key;
+	uint32_t hash;
+};
+
+/* The slot of target in folds (cap a power of two, never full). */
+static struct fold_memo *
+fold_slot(struct fold_memo *folds, size_t cap, const char *target)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *c = (const unsigned char *)target; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		struct fold_memo *e = &folds[i];
+		if (!e->target) {
+			e->hash = h;
+			return e;
+		}
+		if (e->hash == h && !strcmp(e->target, target))
+			return e;
+	}
+}
 
 /* The slot of (kind, key) in memo (cap a power of two, never full). */
 static struct memo *
@@ -559,30 +604,40 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 			goto out;
 	}
 	/* Most mentions name someone named before: look each key up once. */
-	size_t cap = 16;
+	size_t cap = 16, mcap = 256, mused = 0;
 	while (cap < 2 * (m->nmentions - from))
 		cap *= 2;
-	struct memo *memo = calloc(cap, sizeof *memo);
-	/* and fold each target once (utf8proc: ~2,000 instructions a name) */
-	struct memo *folds = calloc(cap, sizeof *folds);
+	/* grown as keys come: a few thousand for 100,000 mentions */
+	struct memo *memo = calloc(mcap, sizeof *memo);
+	/*
+	 * And fold each target once (utf8proc: ~2,000 instructions a name),
+	 * when there is any to fold: the index keeps the keys folded.
+	 */
+	struct fold_memo *folds = NULL;
+	bool nofolds = false;
 	for (size_t i = from; i < m->nmentions; i++) {
 		struct kith_mention *mn = m->mentions[i];
 		int r = KITH_ENOTFOUND;
 		mn->person = NULL;
-		if (!mn->key) { /* the index keeps it folded */
-			struct memo *f = folds ? memo_slot(folds, cap, KITH_MENTION_AT, mn->target) : NULL;
-			if (f && f->key) {
-				mn->key = f->folded;
+		if (!mn->key) {
+			if (!folds && !nofolds)
+				nofolds = !(folds = calloc(cap, sizeof *folds));
+			struct fold_memo *f = folds ? fold_slot(folds, cap, mn->target) : NULL;
+			if (f && f->target) {
+				mn->key = f->key;
 			} else if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))) && f) {
-				f->key = mn->target;
-				f->folded = mn->key;
+				f->target = mn->target;
+				f->key = mn->key;
 			}
 		}
+		if (mn->key && memo && 2 * (mused + 1) > mcap)
+			memo = memo_grow(memo, &mcap);
 		if (mn->key && memo) {
-			struct memo *e = memo_slot(memo, cap, mn->kind, mn->key);
+			struct memo *e = memo_slot(memo, mcap, mn->kind, mn->key);
 			if (!e->key) {
 				e->rc = resolve_key(&e->person, m, mn->kind, mn->key);
 				e->key = mn->key;
+				mused++;
 			}
 			mn->person = e->person;
 			r = e->rc;

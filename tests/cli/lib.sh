@@ -78,6 +78,48 @@ check_clean() {
 	[ -z "$s" ] || { echo "not clean:"; echo "$s"; return 1; }
 }
 
+# lock_hold DIR: hold DIR's .kith/lock from a background process until
+# lock_release; returns once the lock is held (fails after 20 seconds).
+# The holder lets go by itself after 60 seconds, should a test not get to
+# lock_release. No sleeping through a fixed time: on a slow machine the
+# holder may start late, and the command under test may start late.
+lock_hold() {
+	mkdir -p "$1/.kith" &&
+	rm -f "$TRASH/.lock-held" "$TRASH/.lock-release" &&
+	{ flock "$1/.kith/lock" sh -c '
+		: >"$1/.lock-held"
+		i=0
+		while [ ! -e "$1/.lock-release" ] && [ $i -lt 1200 ]; do
+			i=$((i + 1)); sleep 0.05
+		done' sh "$TRASH" & } &&
+	lock_pid=$! &&
+	lock_i=0 &&
+	while [ ! -e "$TRASH/.lock-held" ]; do
+		lock_i=$((lock_i + 1)) && [ $lock_i -lt 400 ] && sleep 0.05 ||
+			{ echo "lock_hold: the lock was not taken"; return 1; }
+	done
+}
+
+# lock_release: let go of the lock lock_hold took, once the holder is gone.
+lock_release() {
+	: >"$TRASH/.lock-release" && wait "$lock_pid"
+}
+
+# drop_object DIR ID: object ID gone from the repository at DIR, loose or
+# packed: the automatic gc after a commit packs every loose object once
+# .git/objects/17 holds three, which depends on the commit ids. So every
+# pack is unpacked into loose objects first.
+drop_object() {
+	for p in "$1"/.git/objects/pack/*.pack; do
+		[ -e "$p" ] || continue
+		mv "$p" "$TRASH/.unpack" && rm -f "${p%.pack}.idx" "${p%.pack}.rev" &&
+		git -C "$1" unpack-objects -q <"$TRASH/.unpack" &&
+		rm "$TRASH/.unpack" || return 1
+	done
+	rm "$1/.git/objects/$(echo "$2" | cut -c1-2)/$(echo "$2" | cut -c3-)" &&
+	! git -C "$1" cat-file -e "$2" 2>/dev/null
+}
+
 # new_repo DIR: a fresh kith repository at DIR.
 new_repo() {
 	kith init "$1" >/dev/null

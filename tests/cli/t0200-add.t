@@ -181,18 +181,10 @@ fi
 
 test_expect 'a held lock makes add exit 3 and change nothing' '
 	git -C repo rev-parse HEAD >head &&
-	mkdir -p repo/.kith
-	# -o: flock itself holds the lock, so killing it frees the lock
-	flock -o repo/.kith/lock sleep 5 &
-	pid=$!
-	n=0
-	while flock -n repo/.kith/lock true; do
-		n=$((n + 1)); test $n -lt 50; sleep 0.1
-	done
-	rc=0
-	KITH_LOCK_TIMEOUT=1 kith add Locked Out >out 2>err || rc=$?
-	kill $pid
-	wait $pid 2>/dev/null || :
+	lock_hold repo &&
+	rc=0 &&
+	{ KITH_LOCK_TIMEOUT=1 kith add Locked Out >out 2>err || rc=$?; } &&
+	lock_release &&
 	test "$rc" = 3 &&
 	echo "kith-add: repository is locked by another kith process ('\''.kith/lock'\''): try again in a moment" >want &&
 	check_same want err &&

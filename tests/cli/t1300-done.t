@@ -168,11 +168,9 @@ test_expect 'hand edits in other files stay uncommitted' '
 test_expect 'lock held elsewhere: exit 3, nothing written' '
 	git rev-parse HEAD >"$TRASH/head" &&
 	cp journal/2026/2026-11-10.md "$TRASH/before.md" &&
-	rm -f "$TRASH/locked" &&
-	flock .kith/lock sh -c "touch \"$TRASH/locked\"; sleep 3" &
-	while ! test -e "$TRASH/locked"; do sleep 0.1; done &&
-	rc=0 && KITH_LOCK_TIMEOUT=1 kith done lease draft >out 2>err || rc=$?
-	wait &&
+	lock_hold . &&
+	rc=0 && { KITH_LOCK_TIMEOUT=1 kith done lease draft >out 2>err || rc=$?; } &&
+	lock_release &&
 	test $rc -eq 3 && test ! -s out &&
 	grep -q "^kith-done: repository is locked by another kith process" err &&
 	cmp "$TRASH/before.md" journal/2026/2026-11-10.md &&

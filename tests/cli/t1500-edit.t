@@ -549,16 +549,10 @@ test_expect 'no repository: exit 3, says what to do' '
 
 test_expect 'a held lock: exit 3 before the editor opens a new day' '
 	rm -f args &&
-	flock -o repo/.kith/lock sleep 5 &
-	pid=$!
-	n=0
-	while flock -n repo/.kith/lock true; do
-		n=$((n + 1)); test $n -lt 50; sleep 0.1
-	done
-	rc=0
-	KITH_LOCK_TIMEOUT=1 kith edit 2026-10-01 2>err || rc=$?
-	kill $pid
-	wait $pid 2>/dev/null || :
+	lock_hold repo &&
+	rc=0 &&
+	{ KITH_LOCK_TIMEOUT=1 kith edit 2026-10-01 2>err || rc=$?; } &&
+	lock_release &&
 	test "$rc" = 3 &&
 	grep -F "repository is locked" err &&
 	test ! -e args &&

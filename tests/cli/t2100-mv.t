@@ -354,10 +354,9 @@ test_expect 'a mention inside the renamed heading goes with it' '
 
 test_expect 'the lock is held: exit 3, nothing changed' '
 	setup &&
-	{ flock .kith/lock sleep 2 & } &&
-	sleep 0.5 &&
-	code=0; KITH_LOCK_TIMEOUT=0.2 kith mv ann-lee ann-smith 2>../err || code=$? &&
-	wait &&
+	lock_hold . &&
+	code=0 && { KITH_LOCK_TIMEOUT=0.2 kith mv ann-lee ann-smith 2>../err || code=$?; } &&
+	lock_release &&
 	[ $code -eq 3 ] && grep -q "locked" ../err &&
 	unchanged
 '

@@ -263,7 +263,7 @@ test_expect_code 3 'no repository: exit 3' 'cd / && HOME=/nonexistent kith histo
 test_expect 'a missing object: a git error, exit 3' '
 	rm -rf ../broken && cp -R . ../broken &&
 	tree=$(git rev-parse HEAD~12:people) &&
-	rm "../broken/.git/objects/$(echo $tree | cut -c1-2)/$(echo $tree | cut -c3-)" &&
+	drop_object ../broken $tree &&
 	code=0; kith -C ../broken history jane 2>err || code=$? &&
 	[ $code -eq 3 ] && grep -q "^kith-history: cannot read" err &&
 	rm -rf ../broken

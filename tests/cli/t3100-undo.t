@@ -196,12 +196,9 @@ test_expect 'a hidden file kith will not write: exit 2, nothing changed' '
 test_expect 'the lock held elsewhere: exit 3, nothing changed' '
 	git rm -q .hidden people/link.md && git commit -q -m "edit: tidy" &&
 	head=$(git rev-parse HEAD) &&
-	rm -f ../held || exit 1
-	flock .kith/lock sh -c "touch ../held; sleep 2" &
-	pid=$!
-	while [ ! -e ../held ]; do sleep 0.1; done &&
-	code=0; KITH_LOCK_TIMEOUT=0.3 kith undo 2>err || code=$? &&
-	wait $pid &&
+	lock_hold . &&
+	code=0 && { KITH_LOCK_TIMEOUT=0.3 kith undo 2>err || code=$?; } &&
+	lock_release &&
 	[ $code -eq 3 ] && grep -q "locked by another kith process" err &&
 	unchanged
 '
@@ -209,7 +206,7 @@ test_expect 'the lock held elsewhere: exit 3, nothing changed' '
 test_expect 'a missing object: a git error, exit 3' '
 	rm -rf ../broken && cp -R . ../broken &&
 	tree=$(git rev-parse HEAD~1^{tree}) &&
-	rm "../broken/.git/objects/$(echo $tree | cut -c1-2)/$(echo $tree | cut -c3-)" &&
+	drop_object ../broken $tree &&
 	code=0; kith -C ../broken undo 2>err || code=$? &&
 	[ $code -eq 3 ] && grep -q "^kith-undo: cannot read" err &&
 	rm -rf ../broken

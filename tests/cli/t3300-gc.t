@@ -263,18 +263,11 @@ test_expect 'once the object is gone, kith gc succeeds and clears .kith/gc.log' 
 test_expect 'a held lock makes gc exit 3 and change nothing' '
 	kith log "to pack" >/dev/null &&
 	loose_list >before &&
-	ls .git/objects/pack >packs.before
-	# -o: flock itself holds the lock, so killing it frees the lock
-	flock -o .kith/lock sleep 5 &
-	pid=$!
-	n=0
-	while flock -n .kith/lock true; do
-		n=$((n + 1)); test $n -lt 50; sleep 0.1
-	done
-	rc=0
-	KITH_LOCK_TIMEOUT=1 kith gc >out 2>err || rc=$?
-	kill $pid
-	wait $pid 2>/dev/null || :
+	ls .git/objects/pack >packs.before &&
+	lock_hold . &&
+	rc=0 &&
+	{ KITH_LOCK_TIMEOUT=1 kith gc >out 2>err || rc=$?; } &&
+	lock_release &&
 	test "$rc" = 3 &&
 	echo "kith-gc: repository is locked by another kith process ('\''.kith/lock'\''): try again in a moment" >want &&
 	check_same want err &&

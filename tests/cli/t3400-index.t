@@ -963,7 +963,9 @@ fi
 # `kith journal --on` today and `kith ls`. Every reader must see one of the
 # last three commits (before, one entry, both), never fail, and say
 # nothing on stderr. Round 1 starts with no index, so that all of them
-# also race to build it.
+# also race to build it. The writers wait for each other's lock as long as
+# it takes (lib.sh's 2 seconds are for the tests of a held lock): on a
+# slow machine, with the readers running, a commit can take that long.
 
 cd "$TRASH" || exit 3
 test_expect 'set up a repository for concurrent runs' 'fixture_repo network conc'
@@ -1032,6 +1034,7 @@ for round in 1 2 3 4; do
 		{ reader 1 & r1=$!; } &&
 		{ reader 2 & r2=$!; } &&
 		{ reader 3 & r3=$!; } &&
+		export KITH_LOCK_TIMEOUT=60 &&
 		{ kith log "Round '$round' first with @ben-okoro" >"$CMP/log1" 2>&1 & w1=$!; } &&
 		{ kith log "Round '$round' second with @ana-lima" >"$CMP/log2" 2>&1 & w2=$!; } &&
 		ok1=0 && { wait $w1 || ok1=$?; } &&

@@ -289,6 +289,26 @@ struct fold_memo {
 	uint32_t hash;
 };
 
+/* folds at twice its size (NULL, folds freed, when out of memory). */
+static struct fold_memo *
+fold_grow(struct fold_memo *folds, size_t *cap)
+{
+	size_t ncap = *cap ? 2 * *cap : 256;
+	struct fold_memo *v = calloc(ncap, sizeof *v);
+
+	for (size_t i = 0; v && i < *cap; i++) {
+		if (!folds[i].target)
+			continue;
+		size_t j = folds[i].hash & (ncap - 1);
+		while (v[j].target)
+			j = (j + 1) & (ncap - 1);
+		v[j] = folds[i];
+	}
+	free(folds);
+	*cap = ncap;
+	return v;
+}
+
 /* The slot of target in folds (cap a power of two, never full). */
 static struct fold_memo *
 fold_slot(struct fold_memo *folds, size_t cap, const char *target)
@@ -604,9 +624,7 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 			goto out;
 	}
 	/* Most mentions name someone named before: look each key up once. */
-	size_t cap = 16, mcap = 256, mused = 0;
-	while (cap < 2 * (m->nmentions - from))
-		cap *= 2;
+	size_t mcap = 256, mused = 0, fcap = 0, fused = 0;
 	/* grown as keys come: a few thousand for 100,000 mentions */
 	struct memo *memo = calloc(mcap, sizeof *memo);
 	/*
@@ -620,14 +638,15 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 		int r = KITH_ENOTFOUND;
 		mn->person = NULL;
 		if (!mn->key) {
-			if (!folds && !nofolds)
-				nofolds = !(folds = calloc(cap, sizeof *folds));
-			struct fold_memo *f = folds ? fold_slot(folds, cap, mn->target) : NULL;
+			if (!nofolds && 2 * (fused + 1) > fcap)
+				nofolds = !(folds = fold_grow(folds, &fcap));
+			struct fold_memo *f = folds ? fold_slot(folds, fcap, mn->target) : NULL;
 			if (f && f->target) {
 				mn->key = f->key;
 			} else if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))) && f) {
 				f->target = mn->target;
 				f->key = mn->key;
+				fused++;
 			}
 		}
 		if (mn->key && memo && 2 * (mused + 1) > mcap)

@@ -260,13 +260,14 @@ struct memo {
 	enum kith_mention_kind kind;
 	int rc;
 	struct kith_person *person;
+	const char *folded; /* in the table of folds: key (a target) folded */
 };
 
-/* memo at twice its size (NULL, memo freed, when out of memory). */
+/* memo at twice its size, or 256 (NULL, memo freed, when out of memory). */
 static struct memo *
 memo_grow(struct memo *memo, size_t *cap)
 {
-	size_t ncap = 2 * *cap;
+	size_t ncap = *cap ? 2 * *cap : 256;
 	struct memo *v = calloc(ncap, sizeof *v);
 
 	for (size_t i = 0; v && i < *cap; i++) {
@@ -280,52 +281,6 @@ memo_grow(struct memo *memo, size_t *cap)
 	free(memo);
 	*cap = ncap;
 	return v;
-}
-
-/* A mention target folded, remembered while finishing. */
-struct fold_memo {
-	const char *target; /* NULL: a free slot */
-	const char *key;
-	uint32_t hash;
-};
-
-/* folds at twice its size (NULL, folds freed, when out of memory). */
-static struct fold_memo *
-fold_grow(struct fold_memo *folds, size_t *cap)
-{
-	size_t ncap = *cap ? 2 * *cap : 256;
-	struct fold_memo *v = calloc(ncap, sizeof *v);
-
-	for (size_t i = 0; v && i < *cap; i++) {
-		if (!folds[i].target)
-			continue;
-		size_t j = folds[i].hash & (ncap - 1);
-		while (v[j].target)
-			j = (j + 1) & (ncap - 1);
-		v[j] = folds[i];
-	}
-	free(folds);
-	*cap = ncap;
-	return v;
-}
-
-/* The slot of target in folds (cap a power of two, never full). */
-static struct fold_memo *
-fold_slot(struct fold_memo *folds, size_t cap, const char *target)
-{
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *c = (const unsigned char *)target; *c; c++)
-		h = (h ^ *c) * 16777619u;
-	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-		struct fold_memo *e = &folds[i];
-		if (!e->target) {
-			e->hash = h;
-			return e;
-		}
-		if (e->hash == h && !strcmp(e->target, target))
-			return e;
-	}
 }
 
 /* The slot of (kind, key) in memo (cap a power of two, never full). */
@@ -631,7 +586,7 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 	 * And fold each target once (utf8proc: ~2,000 instructions a name),
 	 * when there is any to fold: the index keeps the keys folded.
 	 */
-	struct fold_memo *folds = NULL;
+	struct memo *folds = NULL;
 	bool nofolds = false;
 	for (size_t i = from; i < m->nmentions; i++) {
 		struct kith_mention *mn = m->mentions[i];
@@ -639,13 +594,13 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 		mn->person = NULL;
 		if (!mn->key) {
 			if (!nofolds && 2 * (fused + 1) > fcap)
-				nofolds = !(folds = fold_grow(folds, &fcap));
-			struct fold_memo *f = folds ? fold_slot(folds, fcap, mn->target) : NULL;
-			if (f && f->target) {
-				mn->key = f->key;
+				nofolds = !(folds = memo_grow(folds, &fcap));
+			struct memo *f = folds ? memo_slot(folds, fcap, KITH_MENTION_AT, mn->target) : NULL;
+			if (f && f->key) {
+				mn->key = f->folded;
 			} else if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))) && f) {
-				f->target = mn->target;
-				f->key = mn->key;
+				f->key = mn->target;
+				f->folded = mn->key;
 				fused++;
 			}
 		}

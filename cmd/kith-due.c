@@ -259,13 +259,7 @@ print_human(const struct rows *rs, kith_date today)
 		fputs(r, stdout);
 		fputs(": ", stdout);
 		fputs(x->text, stdout);
-		fputs("  ", stdout);
-		fputs(d, stdout);
-		fputs(x->path, stdout);
-		putchar(':');
-		fputs(kith_int_format(n, x->line), stdout);
-		fputs(r, stdout);
-		putchar('\n');
+		kith_put_where(stdout, x->path, x->line, d, r);
 	}
 }
 

@@ -153,7 +153,7 @@ show_human(const struct kith_model *m, const struct kith_person *p, kith_date to
 	bool color = kith_color(stdout);
 	const char *b = color ? "\033[1m" : "", *d = color ? "\033[2m" : "",
 		*r = color ? "\033[0m" : "";
-	char buf[16], tbuf[16], abuf[32], lbuf[24];
+	char buf[16], tbuf[16], abuf[32];
 	size_t nopen = 0;
 
 	printf("%s%s%s %s(%s)%s\n", b, p->name, r, d, p->slug, r);
@@ -190,13 +190,7 @@ show_human(const struct kith_model *m, const struct kith_person *p, kith_date to
 			putchar(' ');
 		fputs("  ", stdout);
 		fputs(e->title, stdout);
-		fputs("  ", stdout);
-		fputs(d, stdout);
-		fputs(e->path, stdout);
-		putchar(':');
-		fputs(kith_int_format(lbuf, e->line), stdout);
-		fputs(r, stdout);
-		putchar('\n');
+		kith_put_where(stdout, e->path, e->line, d, r);
 	}
 	struct kith_followup **open = open_followups(m, p, &nopen);
 	if (!open)

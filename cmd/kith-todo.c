@@ -119,8 +119,6 @@ print_human(const struct row *v, size_t n, kith_date today)
 	const char *y = color ? "\033[33m" : "", *d = color ? "\033[2m" : "",
 		*red = color ? "\033[31m" : "", *r = color ? "\033[0m" : "";
 
-	char buf[24];
-
 	/* no printf: thousands of lines on a big repository */
 	for (size_t i = 0; i < n; i++) {
 		const struct kith_followup *f = v[i].f;
@@ -134,13 +132,7 @@ print_human(const struct row *v, size_t n, kith_date today)
 			fputs(j ? ",@" : "  @", stdout);
 			fputs(f->people[j]->slug, stdout);
 		}
-		fputs("  ", stdout);
-		fputs(d, stdout);
-		fputs(f->path, stdout);
-		putchar(':');
-		fputs(kith_int_format(buf, f->line), stdout);
-		fputs(r, stdout);
-		putchar('\n');
+		kith_put_where(stdout, f->path, f->line, d, r);
 	}
 }
 

@@ -813,6 +813,13 @@ bool kith_color(FILE *f);
 void kith_tsv_cell(FILE *f, const char *s);
 /* Write a list joined by "," as one TSV cell. */
 void kith_tsv_list(FILE *f, const char *const *v, size_t n);
+/*
+ * End a line of human output with where it comes from: two spaces, then
+ * PATH:LINE between on and off (a colour and its reset, or ""), then a
+ * newline. Not printf: kith due, show and todo print thousands.
+ */
+void kith_put_where(FILE *f, const char *path, int line, const char *on,
+	const char *off);
 
 /*
  * JSON (jansson's json_t, declared opaque here): a person as `kith ls

@@ -37,6 +37,21 @@ kith_tsv_list(FILE *f, const char *const *v, size_t n)
 	}
 }
 
+void
+kith_put_where(FILE *f, const char *path, int line, const char *on,
+	const char *off)
+{
+	char n[24];
+
+	fputs("  ", f);
+	fputs(on, f);
+	fputs(path, f);
+	putc(':', f);
+	fputs(kith_int_format(n, line), f);
+	fputs(off, f);
+	putc('\n', f);
+}
+
 static json_t *
 date_or_null(kith_date d)
 {

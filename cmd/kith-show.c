@@ -233,6 +233,7 @@ main(int argc, char **argv)
 	if ((rc = kith_date_today(&today)) < 0 ||
 	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_query(&m, repo, &(struct kith_query){
+	    .flags = KITH_Q_HEADS,
 	    .people = (const char *const *)argv + optind, .npeople = 1 })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);

@@ -325,3 +325,52 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		*out = c;
 	return 0;
 }
+
+/*
+ * The head of the eidx-th entry of a journal day's chunk: its date, time,
+ * title, lines and bytes, with no text, tags, mentions or follow-ups. The
+ * title is copied into m's arena, so data may be only the chunk's first
+ * bytes: 1 when they end too soon (or are damaged: read them all and see).
+ */
+int
+kith_chunk_read_head(struct kith_model *m, const char *path, const void *data,
+	size_t len, size_t eidx, struct kith_entry **out)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
+	struct kith_entry h = { 0 };
+	size_t n;
+
+	*out = NULL;
+	if (get_uv(&r) != 0) /* a person's file */
+		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
+	n = get_uv(&r);
+	for (size_t i = 0; i <= eidx && i < n && !r.bad; i++) {
+		uint64_t kind = get_uv(&r);
+		h.kind = kind & 1 ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
+		h.heading = (kind & 2) != 0;
+		h.date = (kith_date)get_sv(&r);
+		h.time = (int)get_sv(&r);
+		h.title = get_sstr(&r);
+		h.line = get_int(&r);
+		h.end_line = get_int(&r);
+		h.off = (size_t)get_uv(&r);
+		h.end = (size_t)get_uv(&r);
+		if (i == eidx)
+			break;
+		(void)get_str(&r);   /* text */
+		(void)get_uv(&r);    /* owner */
+		for (size_t k = get_uv(&r); k > 0 && !r.bad; k--)
+			(void)get_sstr(&r); /* tags */
+	}
+	if (r.bad)
+		return 1;
+	if (eidx >= n || h.kind != KITH_ENTRY_JOURNAL)
+		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
+	struct kith_entry *e = kith_model_new_entry(m);
+	if (!e || !(h.title = kith_arena_strdup(m->arena, h.title)))
+		return KITH_ERROR;
+	h.path = path;
+	*e = h;
+	*out = e;
+	return 0;
+}

@@ -3378,6 +3378,140 @@ cmp_pick(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* A journal interaction of someone a KITH_Q_HEADS query names. */
+struct hinter {
+	struct inter in;
+	struct kith_person *p;
+};
+
+static int
+cmp_hinter(const void *a, const void *b)
+{
+	const struct hinter *x = a, *y = b;
+
+	if (x->in.chunk != y->in.chunk)
+		return x->in.chunk < y->in.chunk ? -1 : 1;
+	if (x->in.eidx != y->in.eidx)
+		return x->in.eidx < y->in.eidx ? -1 : 1;
+	return strcmp(x->p->slug, y->p->slug);
+}
+
+/* p's journal interactions (its "p:" posting), appended to l. */
+static int
+person_inters(struct ix *ix, sqlite3_stmt *get, struct kith_person *p,
+	struct blist *l)
+{
+	struct blist bl = { .size = sizeof(struct inter) };
+	struct kith_buf key = KITH_BUF_INIT;
+	int rc;
+
+	if ((rc = kith_buf_printf(&key, "p:%s", p->slug)) == 0)
+		rc = each_bucket(ix, get, key.ptr, take_inters, &bl);
+	for (size_t i = 0; rc == 0 && i < bl.n; i++) {
+		struct hinter h = { ((struct inter *)bl.v)[i], p };
+		rc = blist_append(l, &h, 1);
+	}
+	kith_buf_free(&key);
+	free(bl.v);
+	return rc;
+}
+
+/* Add the chunk bl is at to m, whole. */
+static int
+read_whole(struct ix *ix, struct kith_model *m, const char *path, sqlite3_blob *bl)
+{
+	size_t len = (size_t)sqlite3_blob_bytes(bl);
+	void *data = kith_arena_alloc(m->arena, len + 1);
+
+	if (!data)
+		return KITH_ERROR;
+	if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK)
+		return db_fail(ix, "read a chunk");
+	return kith_chunk_read(m, path, data, len, NULL) < 0 ? IX_DAMAGED : 0;
+}
+
+/* Add the head of entry eidx of the chunk bl is at to m (as *e). */
+static int
+read_head(struct ix *ix, struct kith_model *m, const char *path, size_t eidx,
+	sqlite3_blob *bl, struct kith_entry **e)
+{
+	unsigned char buf[512];
+	size_t len = (size_t)sqlite3_blob_bytes(bl);
+	size_t got = len < sizeof buf ? len : sizeof buf;
+	int r;
+
+	if (sqlite3_blob_read(bl, buf, (int)got, 0) != SQLITE_OK)
+		return db_fail(ix, "read a chunk");
+	r = kith_chunk_read_head(m, path, buf, got, eidx, e);
+	if (r == 1 && got < len) {
+		void *all = malloc(len);
+		if (!all)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		r = sqlite3_blob_read(bl, all, (int)len, 0) != SQLITE_OK ?
+			db_fail(ix, "read a chunk") :
+			kith_chunk_read_head(m, path, all, len, eidx, e);
+		free(all);
+	}
+	return r == 1 || r == KITH_ERROR ? IX_DAMAGED : r;
+}
+
+/*
+ * For KITH_Q_HEADS: the entries of v[0..n) as heads, each with the people
+ * it is an interaction of, and the chunks whole[0..nwhole) (ascending)
+ * whole, with their mentions and follow-ups: the command shows the open
+ * follow-ups. In chunk order, which is mostly the entries' order.
+ */
+static int
+load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
+	const struct fent *const *byid, size_t nbyid, const int64_t *whole,
+	size_t nwhole, sqlite3_blob **bl)
+{
+	const struct fent *pf = NULL;
+	const char *path = NULL;
+	size_t i = 0, w = 0;
+	int rc;
+
+	/* by date in each bucket of a posting, which is mostly by chunk */
+	sort_nearly((char *)v, n, sizeof *v, cmp_hinter);
+	while (i < n || w < nwhole) {
+		int64_t id = w < nwhole && (i == n || whole[w] <= v[i].in.chunk) ?
+			whole[w] : v[i].in.chunk;
+		bool all = w < nwhole && whole[w] == id;
+		size_t j = i;
+		if (all)
+			for (w++; j < n && v[j].in.chunk == id; j++)
+				;
+		else
+			for (j = i + 1; j < n && v[j].in.chunk == id &&
+			     v[j].in.eidx == v[i].in.eidx; j++)
+				;
+		const struct fent *f = chunk_file(byid, nbyid, id);
+		if (!f || (!all && v[i].in.eidx < 0))
+			return IX_DAMAGED;
+		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
+			return KITH_ERROR;
+		pf = f;
+		int r = *bl ? sqlite3_blob_reopen(*bl, id) :
+			sqlite3_blob_open(ix->db, "main", "chunk", "data", id, 0, bl);
+		if (r != SQLITE_OK)
+			return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+		if (all) {
+			if ((rc = read_whole(ix, m, path, *bl)) != 0)
+				return rc;
+		} else {
+			struct kith_entry *e;
+			if ((rc = read_head(ix, m, path, (size_t)v[i].in.eidx, *bl, &e)) != 0)
+				return rc;
+			if (!(e->people = kith_arena_alloc(m->arena, (j - i) * sizeof *e->people)))
+				return KITH_ERROR;
+			for (size_t k = i; k < j; k++)
+				e->people[e->npeople++] = v[k].p;
+		}
+		i = j;
+	}
+	return 0;
+}
+
 static int
 load(struct ix *ix, struct state *sp, struct kith_model **out,
 	const struct kith_query *q)
@@ -3395,7 +3529,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	int64_t *ids = NULL;
 	size_t nids = 0, capids = 0, npicks = 0, pm, pf;
 	const struct fent **byid = NULL;
-	size_t nbyid = 0;
+	size_t nbyid = 0, nopen = 0;
+	struct blist hl = { .size = sizeof(struct hinter) };
+	int64_t *oids = NULL;
 	struct kith_map *pmap;
 	int rc;
 
@@ -3420,15 +3556,22 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	pf = m->build->followups.n;
 	if ((rc = prep(ix, &get, SELECT_BUCKETS)) != 0)
 		goto out;
-	/* Whom the query names: the keys their entries mention. */
+	/*
+	 * Whom the query names: the keys their entries mention; or, for
+	 * heads only, the interactions the index counted for them.
+	 */
+	bool heads = (q->flags & KITH_Q_HEADS) && !q->ntags && !q->ndays &&
+		!(q->flags & (KITH_Q_ALL | KITH_Q_TEXT | KITH_Q_DATES |
+		KITH_Q_OPEN | KITH_Q_FOLLOWUPS));
 	for (size_t i = 0; i < q->npeople; i++) {
 		struct kith_person *p;
 		if (kith_model_find_person(&p, m, q->people[i]) == 0 &&
-		    (rc = find_keys(&keys, m, p, a)) != 0)
+		    ((rc = find_keys(&keys, m, p, a)) != 0 ||
+		    (heads && (rc = person_inters(ix, get, p, &hl)) != 0)))
 			goto out;
 	}
 	strset_uniq(&keys);
-	for (size_t i = 0; rc == 0 && i < keys.n; i++)
+	for (size_t i = 0; rc == 0 && !heads && i < keys.n; i++)
 		rc = posting_ids(ix, get, keys.v[i], &ids, &nids, &capids);
 	for (size_t i = 0; rc == 0 && i < q->ntags; i++) {
 		struct kith_buf k = KITH_BUF_INIT;
@@ -3536,6 +3679,32 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (last)
 			es.n = 0;
 	}
+	if (heads && keys.n) {
+		/* whole: the entries with an open follow-up that mention them */
+		size_t nw = 0;
+		if ((rc = read_ids(ix, get, "o:", &oids, &nopen)) != 0)
+			goto out;
+		for (size_t i = 0; i < keys.n; i++) {
+			size_t from = nids;
+			if ((rc = posting_ids(ix, get, keys.v[i], &ids, &nids, &capids)) != 0)
+				goto out;
+			/* each posting ascending: keep what is in oids too */
+			for (size_t k = from, j = 0; k < nids; k++) {
+				while (j < nopen && oids[j] < ids[k])
+					j++;
+				if (j < nopen && oids[j] == ids[k])
+					ids[from++] = ids[k];
+			}
+			nids = from;
+		}
+		kith_sort(ids, nids, sizeof *ids, cmp_i64);
+		for (size_t i = 0; i < nids; i++)
+			if (!nw || ids[nw - 1] != ids[i])
+				ids[nw++] = ids[i];
+		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
+		    (rc = load_heads(ix, m, hl.v, hl.n, byid, nbyid, ids, nw, &bl)) != 0)
+			goto out;
+	}
 	/* The files skipped, in file order. */
 	for (size_t i = 0; i < s.nfiles; i++) {
 		if (!s.files[i].warning)
@@ -3637,6 +3806,8 @@ out:
 	free(whole_file);
 	free(ids);
 	free(byid);
+	free(oids);
+	free(hl.v);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

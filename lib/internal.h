@@ -311,6 +311,13 @@ int kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c);
  */
 int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
+/*
+ * Only the head of a day's entry eidx (no text, tags, mentions or
+ * follow-ups), added to m; data may be the chunk's first bytes only:
+ * 1 when they end too soon.
+ */
+int kith_chunk_read_head(struct kith_model *m, const char *path, const void *data,
+	size_t len, size_t eidx, struct kith_entry **out);
 /* Only the person of a person file's chunk (the rest of the bytes unread). */
 int kith_chunk_read_person(struct kith_model *m, const char *path,
 	const void *data, size_t len, struct kith_person **out);

@@ -410,6 +410,10 @@ enum {
 	KITH_Q_TAG_COUNTS = 1 << 5, /* kith_model_entry_tags */
 	KITH_Q_NO_NOTES = 1 << 6,  /* the people's notes (and their mentions and
 	                            * follow-ups) may be left out */
+	KITH_Q_HEADS = 1 << 7,     /* with people only: their journal
+	                            * interactions may come as heads (date, time,
+	                            * title, path, lines; no tags or mentions),
+	                            * whole only where a follow-up is open */
 };
 struct kith_query {
 	unsigned flags;

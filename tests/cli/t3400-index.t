@@ -335,6 +335,60 @@ history jane-doe
 END
 
 
+# kith show reads a person's interactions as heads (date, time, title)
+# from the index, and whole only the entries with an open follow-up that
+# mention the person: a follow-up can belong to someone the entry does
+# not count as an interaction (named only in the follow-up), or to the
+# entry's people (naming nobody).
+test_expect 'set up a repository of follow-ups and interactions' '
+	new_repo "$TRASH/heads" &&
+	cd "$TRASH/heads" &&
+	printf "# Ana Lima\n\n- aliases: Annie\n" >people/ana-lima.md &&
+	printf "# Ben Okoro\n" >people/ben-okoro.md &&
+	mkdir -p journal/2026 &&
+	cat >journal/2026/2026-11-01.md <<-\END &&
+	# 2026-11-01
+
+	## 09:00 Coffee with @ben-okoro
+	- [ ] call @ana-lima about the offer due:2026-11-30
+	- [x] send @Annie the deck
+
+	## 12:00 Lunch with [[Annie]]
+	- [ ] book the next one
+
+	## 15:00 Walk with @ben-okoro
+	- [ ] thank @ben-okoro
+	END
+	cat >journal/2026/2026-11-02.md <<-\END &&
+	# 2026-11-02
+
+	## Notes
+	Met @ana-lima and @ben-okoro. #met
+	- [ ] ask @ben-okoro about Lisbon
+
+	## 18:30 Call with @ana-lima
+	END
+	git add -A && git commit -q -m "heads" &&
+	same show ana-lima && same show --json ana-lima &&
+	grep -q "call @ana-lima about the offer" "$CMP/warm.out" &&
+	grep -q "book the next one" "$CMP/warm.out" &&
+	! grep -q "ask @ben-okoro" "$CMP/warm.out" &&
+	same show --json ben-okoro && same show Annie
+'
+test_expect 'show after a follow-up is ticked and one added behind kith'"'"'s back' '
+	cd "$TRASH/heads" &&
+	sleep 1 &&
+	sed -i "s/^- \[ \] book the next one/- [x] book the next one/" journal/2026/2026-11-01.md &&
+	printf "\n## 20:00 Dinner with @ben-okoro\n- [ ] lend @ana-lima the book\n" \
+		>>journal/2026/2026-11-02.md &&
+	same_warm show --json ana-lima &&
+	grep -q "lend @ana-lima the book" "$CMP/warm.out" &&
+	! grep -q "\"book the next one\", \"done\": false" "$CMP/warm.out" &&
+	same_warm show ana-lima && same_warm show --json ben-okoro
+'
+cd "$TRASH" || exit 3
+
+
 # ---- changes behind kith's back ----------------------------------------
 #
 # A copy of the network repository, with one more day (today) whose

@@ -608,6 +608,83 @@ out:
 	files_free(files, nfiles);
 }
 
+/* ---- heads (kith show): an entry's first fields, from the first bytes ---- */
+
+/*
+ * kith_chunk_read_head, for every entry of every journal chunk of the
+ * traps fixture: from the whole chunk, the entry's head (its own fields
+ * but text and tags); from each shorter prefix, 1 (too few bytes) or the
+ * same head; past the last entry, or from a person's chunk, an error.
+ */
+static void
+heads(void)
+{
+	struct kith_model *m;
+	size_t nheads = 0, nshort = 0, nprefix = 0;
+	bool refused = true;
+
+	if (kith_model_new(&m) < 0) {
+		ok(0, "kith_model_new");
+		return;
+	}
+	failures = 0;
+	for (size_t i = 0; i < traps_cuts.n; i++) {
+		const struct cut *c = &traps_cuts.v[i];
+		struct kith_entry *e = NULL;
+		where = c->path;
+		if (c->c.person) {
+			refused &= kith_chunk_read_head(m, c->path, c->data, c->len, 0, &e) < 0 && !e;
+			continue;
+		}
+		for (size_t k = 0; k < c->c.nentries; k++) {
+			const struct kith_entry *a = c->c.entries[k];
+			if (kith_chunk_read_head(m, c->path, c->data, c->len, k, &e) != 0 || !e) {
+				differ("kith_chunk_read_head", "0", kith_error());
+				continue;
+			}
+			same_int("head kind", a->kind, e->kind);
+			same_int("head date", a->date, e->date);
+			same_int("head time", a->time, e->time);
+			same_str("head title", a->title, e->title);
+			same_str("head path", a->path, e->path);
+			same_int("head heading", a->heading, e->heading);
+			same_int("head line", a->line, e->line);
+			same_int("head end_line", a->end_line, e->end_line);
+			same_int("head off", (long long)a->off, (long long)e->off);
+			same_int("head end", (long long)a->end, (long long)e->end);
+			same_str("head text", NULL, e->text);
+			same_int("head tags", 0, (long long)e->ntags);
+			nheads++;
+			/* from a copy of each prefix, so that reading past it shows */
+			for (size_t len = 0; len < c->len; len++) {
+				unsigned char *p = malloc(len + 1);
+				struct kith_entry *h = NULL;
+				memcpy(p, c->data, len);
+				int r = kith_chunk_read_head(m, c->path, p, len, k, &h);
+				if (r == 1) {
+					nshort++;
+				} else if (r == 0 && h) {
+					same_int("prefix date", a->date, h->date);
+					same_str("prefix title", a->title, h->title);
+					same_int("prefix line", a->line, h->line);
+					same_int("prefix end", (long long)a->end, (long long)h->end);
+					nprefix++;
+				} else if (r != KITH_ERROR) {
+					differ("prefix result", "1, or 0 with the head", "other");
+				}
+				free(p);
+			}
+		}
+		refused &= kith_chunk_read_head(m, c->path, c->data, c->len,
+			c->c.nentries, &e) < 0;
+	}
+	ok(failures == 0 && nheads > 0, "traps: every journal entry's head reads back "
+		"from its chunk");
+	ok(nshort > 0 && nprefix > 0, "traps: a prefix reads the head, or says it is too short");
+	ok(refused, "traps: an entry past the last, or a person's chunk, is refused");
+	kith_model_free(m);
+}
+
 /* ---- damaged chunks ---- */
 
 /* Read data into a fresh model: the result code; the model freed. */
@@ -968,6 +1045,7 @@ main(void)
 	for (size_t i = 0; i < sizeof fixtures / sizeof *fixtures; i++)
 		round_trip(fixtures[i]);
 	damage();
+	heads();
 	cuts_free(&traps_cuts);
 	kith_model_free(traps_model);
 	kith_model_free(hand_model);

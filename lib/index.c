@@ -2255,7 +2255,7 @@ files_by_id(const struct fent ***out, size_t *n, const struct state *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		if (s->files[i].nchunks)
 			v[(*n)++] = &s->files[i];
-	kith_sort(v, *n, sizeof *v, cmp_fent_first);
+	sort_nearly((char *)v, *n, sizeof *v, cmp_fent_first); /* mostly in order */
 	*out = v;
 	return 0;
 }
@@ -3263,7 +3263,29 @@ out:
 
 /* ---- loading a query's model ---- */
 
-/* Cut each journal entry's text from its file, as the parser does. */
+/* Bytes [off, off + n) of fd into p; false when there are fewer. */
+static bool
+read_at(int fd, char *p, size_t n, size_t off)
+{
+	while (n) {
+		ssize_t r = pread(fd, p, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		off += (size_t)r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+/*
+ * Cut each journal entry's text from its file, as the parser does. Only
+ * the bytes the entries span are read (a tag's entries are a few of a
+ * day's); the whole file only when an entry has a CR or follows a BOM,
+ * and is cut line by line.
+ */
 static int
 load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_arena *a)
@@ -3271,32 +3293,52 @@ load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_buf abs = KITH_BUF_INIT;
 	struct kith_src src = { 0 };
 	struct stat st;
-	char *text = NULL;
-	size_t len;
-	int rc;
+	char *span = NULL, *text = NULL;
+	size_t len, lo = SIZE_MAX, hi = 0;
+	int rc, fd = -1;
 
 	if ((rc = kith_repo_path(&abs, ix->repo, f->path)) < 0)
 		goto out;
-	if (kith_file_read_st(&text, &len, abs.ptr, &st) < 0 ||
+	if ((fd = open(abs.ptr, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
 	    (int64_t)st.st_size != f->size || (uint64_t)st.st_ino != f->ino ||
 	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime ||
 	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec != f->ctime) {
 		rc = IX_STALE; /* changed since the walk: look again */
 		goto out;
 	}
+	len = (size_t)st.st_size;
+	for (size_t i = 0; i < n; i++) {
+		if (es[i]->off < es[i]->end && es[i]->end <= len) {
+			lo = es[i]->off < lo ? es[i]->off : lo;
+			hi = es[i]->end > hi ? es[i]->end : hi;
+		}
+	}
+	if (lo == 0 && hi < 3)
+		hi = len < 3 ? len : 3; /* a BOM is looked for */
+	if (hi > lo) {
+		if (!(span = malloc(hi - lo + 1))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		if (!read_at(fd, span, hi - lo, lo)) {
+			rc = IX_STALE;
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct kith_entry *e = es[i];
 		size_t o = e->off, k = e->end > o ? e->end - o : 0;
-		if (e->end <= len && e->off <= e->end && k && !memchr(text + o, '\r', k) &&
-		    (o || len < 3 || memcmp(text, "\xef\xbb\xbf", 3))) {
+		const char *at = k && e->end <= len ? span + (o - lo) : NULL;
+		if (at && !memchr(at, '\r', k) &&
+		    (o || len < 3 || memcmp(span, "\xef\xbb\xbf", 3))) {
 			/* LF lines as they are: the text is the bytes, newline-ended */
-			bool nl = text[o + k - 1] == '\n';
+			bool nl = at[k - 1] == '\n';
 			char *t = kith_arena_alloc(a, k + 2);
 			if (!t) {
 				rc = KITH_ERROR;
 				goto out;
 			}
-			memcpy(t, text + o, k);
+			memcpy(t, at, k);
 			if (!nl)
 				t[k++] = '\n';
 			t[k] = '\0';
@@ -3304,6 +3346,17 @@ load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
 			continue;
 		}
 		/* CR, a BOM, or no bytes: line by line, as the parser does */
+		if (!text) {
+			if (!(text = malloc(len + 1))) {
+				rc = kith_error_set(KITH_ERROR, "out of memory");
+				goto out;
+			}
+			if (!read_at(fd, text, len, 0)) {
+				rc = IX_STALE;
+				goto out;
+			}
+			text[len] = '\0';
+		}
 		if (!src.lines && (rc = kith_src_init(&src, text, len)) < 0)
 			goto out;
 		if (!(e->text = kith_src_lines(a, &src, e->line, e->end_line))) {
@@ -3312,7 +3365,10 @@ load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
 		}
 	}
 out:
+	if (fd >= 0)
+		close(fd);
 	kith_src_free(&src);
+	free(span);
 	free(text);
 	kith_buf_free(&abs);
 	return rc;
@@ -3625,7 +3681,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		}
 		picks[npicks++] = (struct pick){ (size_t)(f - s.files), ids[i] };
 	}
-	kith_sort(picks, npicks, sizeof *picks, cmp_pick);
+	/* ids ascending, and a first build numbers chunks in file order */
+	sort_nearly((char *)picks, npicks, sizeof *picks, cmp_pick);
 	size_t u = 0;
 	for (size_t i = 0; i < npicks; i++)
 		if (!u || picks[u - 1].id != picks[i].id)

@@ -356,7 +356,7 @@ main(int argc, char **argv)
 	    (rc = kith_repo_config_int(&ndays, repo, "kith.dueDays", 7)) < 0 ||
 	    (rc = kith_repo_config_string(&every, repo, "kith.every", NULL)) < 0 ||
 	    (rc = kith_model_query(&m, repo, &(struct kith_query){
-	    .flags = KITH_Q_OPEN })) < 0)
+	    .flags = KITH_Q_OPEN | KITH_Q_ALONE })) < 0)
 		goto out;
 	if (days >= 0)
 		ndays = (int)days;

@@ -463,6 +463,10 @@ main(int argc, char **argv)
 	} else {
 		kq.flags |= KITH_Q_ALL;
 	}
+	/* Markdown shows no one: an entry's people matter only for --person,
+	 * when the query names them. */
+	if (!json && !tsv && (!q.npeople || kq.npeople))
+		kq.flags |= KITH_Q_BARE;
 	if ((rc = kith_model_query(&m, repo, &kq)) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);

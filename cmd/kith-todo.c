@@ -243,7 +243,7 @@ main(int argc, char **argv)
 	if ((rc = kith_date_today(&today)) < 0 ||
 	    (rc = kith_repo_open(&repo, NULL)) < 0 ||
 	    (rc = kith_model_query(&m, repo, &(struct kith_query){
-	    .flags = all ? KITH_Q_FOLLOWUPS : KITH_Q_OPEN })) < 0)
+	    .flags = all ? KITH_Q_FOLLOWUPS : KITH_Q_OPEN | KITH_Q_ALONE })) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((person && (rc = find_person(&p, m, person)) < 0) ||

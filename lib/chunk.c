@@ -240,9 +240,9 @@ kith_chunk_read_person(struct kith_model *m, const char *path,
 	return 0;
 }
 
-int
-kith_chunk_read(struct kith_model *m, const char *path, const void *data,
-	size_t len, struct kith_chunk *out)
+static int
+read_chunk(struct kith_model *m, const char *path, const void *data,
+	size_t len, struct kith_chunk *out, bool bare)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
 	struct kith_chunk c = { 0 };
@@ -277,6 +277,34 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		e->owner = get_uv(&r) ? p : NULL;
 		e->tags = get_strs(&r, &e->ntags);
 		c.entries[i] = e;
+	}
+	if (bare) {
+		/* past the follow-ups and mentions, checking that they are there */
+		size_t nf = get_count(&r, 7), nm;
+		int64_t x;
+		for (size_t i = 0; i < nf && !r.bad; i++) {
+			(void)get_sstr(&r);
+			for (int k = 0; k < 4; k++)
+				(void)get_uv(&r); /* done, due, line, box */
+			if ((x = get_sv(&r)) < -1 || x >= (int64_t)c.nentries)
+				r.bad = true;
+			(void)get_uv(&r);
+		}
+		nm = get_count(&r, 8);
+		for (size_t i = 0; i < nm && !r.bad; i++) {
+			(void)get_uv(&r);
+			(void)get_sstr(&r);
+			(void)get_sstr(&r);
+			(void)get_str(&r);
+			for (int k = 0; k < 2; k++)
+				(void)get_uv(&r); /* line, offset */
+			if ((x = get_sv(&r)) < -1 || x >= (int64_t)c.nentries ||
+			    (x = get_sv(&r)) < -1 || x >= (int64_t)nf)
+				r.bad = true;
+			for (int k = 0; k < 2; k++)
+				(void)get_uv(&r); /* in a person, in an open follow-up */
+		}
+		goto end;
 	}
 	c.nfollowups = get_count(&r, 7);
 	if (c.nfollowups && !(c.followups = kith_arena_alloc(m->arena,
@@ -319,11 +347,26 @@ kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 		mn->in_open_followup = get_uv(&r) != 0;
 		c.mentions[i] = mn;
 	}
+end:
 	if (r.bad || r.p != r.end)
 		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
 	if (out)
 		*out = c;
 	return 0;
+}
+
+int
+kith_chunk_read(struct kith_model *m, const char *path, const void *data,
+	size_t len, struct kith_chunk *out)
+{
+	return read_chunk(m, path, data, len, out, false);
+}
+
+int
+kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
+	size_t len, struct kith_chunk *out)
+{
+	return read_chunk(m, path, data, len, out, true);
 }
 
 /*

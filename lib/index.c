@@ -71,7 +71,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 13"
+#define INDEX_VERSION "kith-index 14"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -1860,11 +1860,23 @@ out:
 /* ---- a chunk's row: what it adds to the postings ---- */
 
 /* The keys a chunk is found by, and whom its entries are interactions with. */
+/* An open follow-up as the meta keeps it, for KITH_Q_ALONE. */
+struct ometa {
+	const char *text;
+	kith_date due;
+	int line;
+	uint64_t box_off;
+	const char **people; /* slugs */
+	size_t npeople;
+};
+
 struct cmeta {
 	struct strset keys;   /* "t:..." "g:..." "o:" "f:", in the arena */
 	const char ***inter;  /* per entry, slugs */
 	size_t *ninter;
 	size_t nentries;
+	struct ometa *open;   /* the open follow-ups, resolved */
+	size_t nopen;
 };
 
 static void
@@ -1873,6 +1885,7 @@ cmeta_free(struct cmeta *c)
 	strset_free(&c->keys);
 	free(c->inter);
 	free(c->ninter);
+	free(c->open);
 	memset(c, 0, sizeof *c);
 }
 
@@ -1930,6 +1943,23 @@ cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
 			out->inter[i][j] = e->people[j]->slug;
 		out->ninter[i] = e->npeople;
 	}
+	/* the open follow-ups whole, with whom they belong to */
+	if (rc == 0 && open && !(out->open = calloc(c->nfollowups, sizeof *out->open)))
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; rc == 0 && open && i < c->nfollowups; i++) {
+		const struct kith_followup *f = c->followups[i];
+		struct ometa *o = &out->open[out->nopen];
+		if (f->done)
+			continue;
+		*o = (struct ometa){ f->text, f->due, f->line, f->box_off, NULL, f->npeople };
+		if (f->npeople && !(o->people = kith_arena_alloc(a, f->npeople * sizeof *o->people))) {
+			rc = KITH_ERROR;
+			break;
+		}
+		for (size_t j = 0; j < f->npeople; j++)
+			o->people[j] = f->people[j]->slug;
+		out->nopen++;
+	}
 	kith_buf_free(&k);
 	return rc;
 }
@@ -1947,22 +1977,46 @@ encode_cmeta(struct kith_buf *b, const struct cmeta *c)
 		for (size_t j = 0; j < c->ninter[i]; j++)
 			rc |= kith_put_str(b, c->inter[i][j]);
 	}
+	rc |= kith_put_uv(b, c->nopen);
+	for (size_t i = 0; i < c->nopen; i++) {
+		const struct ometa *o = &c->open[i];
+		rc |= kith_put_str(b, o->text);
+		rc |= kith_put_sv(b, o->due);
+		rc |= kith_put_uv(b, (uint64_t)o->line);
+		rc |= kith_put_uv(b, o->box_off);
+		rc |= kith_put_uv(b, o->npeople);
+		for (size_t j = 0; j < o->npeople; j++)
+			rc |= kith_put_str(b, o->people[j]);
+	}
 	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
 }
 
-/* Decode meta bytes (kept alive by the caller: strings point into them). */
+/*
+ * Decode meta bytes (kept alive by the caller: strings point into them);
+ * with open_only, only the open follow-ups (past the rest).
+ */
 static int
-decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena *a)
+decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena *a,
+	bool open_only)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, a, false };
 	size_t n;
 
 	memset(out, 0, sizeof *out);
 	n = kith_get_count(&r, 1);
-	for (size_t i = 0; i < n && !r.bad; i++)
-		if (strset_add(&out->keys, kith_get_sstr(&r)) < 0)
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		const char *k = kith_get_sstr(&r);
+		if (!open_only && strset_add(&out->keys, k) < 0)
 			return KITH_ERROR;
-	out->nentries = kith_get_count(&r, 1);
+	}
+	n = kith_get_count(&r, 1);
+	if (open_only) {
+		for (size_t i = 0; i < n && !r.bad; i++)
+			for (size_t k = kith_get_count(&r, 1); k > 0; k--)
+				(void)kith_get_sstr(&r);
+		goto open;
+	}
+	out->nentries = n;
 	out->inter = calloc(out->nentries + 1, sizeof *out->inter);
 	out->ninter = calloc(out->nentries + 1, sizeof *out->ninter);
 	if (!out->inter || !out->ninter)
@@ -1974,6 +2028,22 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 		for (size_t j = 0; j < k; j++)
 			out->inter[i][j] = kith_get_sstr(&r);
 		out->ninter[i] = k;
+	}
+open:
+	out->nopen = kith_get_count(&r, 5);
+	if (!(out->open = calloc(out->nopen + 1, sizeof *out->open)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < out->nopen && !r.bad; i++) {
+		struct ometa *o = &out->open[i];
+		o->text = kith_get_sstr(&r);
+		o->due = (kith_date)kith_get_sv(&r);
+		o->line = kith_get_int(&r);
+		o->box_off = kith_get_uv(&r);
+		o->npeople = kith_get_count(&r, 1);
+		if (o->npeople && !(o->people = kith_arena_alloc(a, o->npeople * sizeof *o->people)))
+			return KITH_ERROR;
+		for (size_t j = 0; j < o->npeople; j++)
+			o->people[j] = kith_get_sstr(&r);
 	}
 	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
 }
@@ -2574,7 +2644,7 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		free(data);
 		if (data && !keep)
 			return KITH_ERROR;
-		if ((rc = decode_cmeta(&c, keep, len, r->a)) == 0)
+		if ((rc = decode_cmeta(&c, keep, len, r->a, false)) == 0)
 			rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a);
 		cmeta_free(&c);
 		if (rc)
@@ -3095,7 +3165,7 @@ apply(struct refresh *r)
 			goto out;
 		}
 		memcpy(keep, wc->oldmeta, wc->oldlen);
-		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a)) == 0)
+		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false)) == 0)
 			rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a);
 		cmeta_free(&oc);
 		if (rc || (rc = cmeta_of(&nc, &wc->c, r->a)) != 0)
@@ -3568,6 +3638,143 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 	return 0;
 }
 
+/* The person whose slug is s, in m's people (sorted by slug), or NULL. */
+static struct kith_person *
+by_slug(const struct kith_model *m, const char *s)
+{
+	size_t lo = 0, hi = m->npeople;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->people[mid]->slug, s);
+		if (!c)
+			return m->people[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * For KITH_Q_ALONE: the open follow-ups of the chunks ids[0..n), from
+ * their meta alone (no entries, no mentions), each with its people.
+ */
+static int
+load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
+	const struct fent *const *byid, size_t nbyid)
+{
+	sqlite3_blob *bl = NULL;
+	const struct fent *pf = NULL;
+	const char *path = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct fent *f = chunk_file(byid, nbyid, ids[i]);
+		struct cmeta c;
+		char *data;
+		size_t len;
+		if (!f) {
+			rc = IX_DAMAGED;
+			break;
+		}
+		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path))) {
+			rc = KITH_ERROR;
+			break;
+		}
+		pf = f;
+		int r = bl ? sqlite3_blob_reopen(bl, ids[i]) :
+			sqlite3_blob_open(ix->db, "main", "chunk", "meta", ids[i], 0, &bl);
+		if (r != SQLITE_OK) {
+			rc = (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+			break;
+		}
+		len = (size_t)sqlite3_blob_bytes(bl);
+		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
+			rc = KITH_ERROR;
+			break;
+		}
+		if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK) {
+			rc = db_fail(ix, "read a chunk");
+			break;
+		}
+		rc = decode_cmeta(&c, data, len, m->arena, true);
+		for (size_t j = 0; rc == 0 && j < c.nopen; j++) {
+			const struct ometa *o = &c.open[j];
+			struct kith_followup *fu = kith_arena_alloc(m->arena, sizeof *fu);
+			if (!fu || kith_model_push_followup(m, fu) < 0 ||
+			    !(fu->people = kith_arena_alloc(m->arena,
+			    (o->npeople + 1) * sizeof *fu->people))) {
+				rc = KITH_ERROR;
+				break;
+			}
+			fu->path = path;
+			fu->text = o->text;
+			fu->due = o->due;
+			fu->line = o->line;
+			fu->box_off = (size_t)o->box_off;
+			for (size_t k = 0; rc == 0 && k < o->npeople; k++)
+				if (!(fu->people[fu->npeople++] = by_slug(m, o->people[k])))
+					rc = IX_DAMAGED; /* resolved to someone not there */
+		}
+		cmeta_free(&c);
+	}
+	if (bl)
+		sqlite3_blob_close(bl);
+	return rc;
+}
+
+/* A chunk a query read: its id and entries. */
+struct got {
+	int64_t id;
+	struct kith_entry **v;
+	size_t n;
+};
+
+static int
+cmp_got(const void *a, const void *b)
+{
+	const struct got *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * For KITH_Q_BARE: the entries of the interactions v[0..n) get their
+ * people (of the npeople the query names), from the chunks read,
+ * got[0..ngot). A chunk not read is damage, unless days were parsed
+ * afresh instead.
+ */
+static int
+bare_people(struct kith_model *m, struct hinter *v, size_t n, struct got *got,
+	size_t ngot, size_t npeople, bool days)
+{
+	sort_nearly((char *)v, n, sizeof *v, cmp_hinter);
+	sort_nearly((char *)got, ngot, sizeof *got, cmp_got);
+	for (size_t i = 0, j = 0; i < n; i++) {
+		while (j < ngot && got[j].id < v[i].in.chunk)
+			j++;
+		if (j == ngot || got[j].id != v[i].in.chunk) {
+			if (days)
+				continue;
+			return IX_DAMAGED;
+		}
+		if (v[i].in.eidx < 0 || (size_t)v[i].in.eidx >= got[j].n)
+			return IX_DAMAGED;
+		struct kith_entry *e = got[j].v[v[i].in.eidx];
+		if (!e->people && !(e->people = kith_arena_alloc(m->arena,
+		    npeople * sizeof *e->people)))
+			return KITH_ERROR;
+		if (e->npeople && e->people[e->npeople - 1] == v[i].p)
+			continue; /* named twice */
+		if (e->npeople == npeople)
+			return IX_DAMAGED;
+		e->people[e->npeople++] = v[i].p;
+	}
+	return 0;
+}
+
 static int
 load(struct ix *ix, struct state *sp, struct kith_model **out,
 	const struct kith_query *q)
@@ -3587,6 +3794,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	const struct fent **byid = NULL;
 	size_t nbyid = 0, nopen = 0;
 	struct blist hl = { .size = sizeof(struct hinter) };
+	struct got *got = NULL;
+	size_t ngot = 0;
 	int64_t *oids = NULL;
 	struct kith_map *pmap;
 	int rc;
@@ -3619,16 +3828,32 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	bool heads = (q->flags & KITH_Q_HEADS) && !q->ntags && !q->ndays &&
 		!(q->flags & (KITH_Q_ALL | KITH_Q_TEXT | KITH_Q_DATES |
 		KITH_Q_OPEN | KITH_Q_FOLLOWUPS));
+	/* bare: the people's entries are their interactions, as counted */
+	bool bare = (q->flags & KITH_Q_BARE) && !heads;
 	for (size_t i = 0; i < q->npeople; i++) {
 		struct kith_person *p;
-		if (kith_model_find_person(&p, m, q->people[i]) == 0 &&
-		    ((rc = find_keys(&keys, m, p, a)) != 0 ||
-		    (heads && (rc = person_inters(ix, get, p, &hl)) != 0)))
+		if (kith_model_find_person(&p, m, q->people[i]) != 0)
+			continue;
+		if ((!bare && (rc = find_keys(&keys, m, p, a)) != 0) ||
+		    ((heads || bare) && (rc = person_inters(ix, get, p, &hl)) != 0))
 			goto out;
 	}
 	strset_uniq(&keys);
 	for (size_t i = 0; rc == 0 && !heads && i < keys.n; i++)
 		rc = posting_ids(ix, get, keys.v[i], &ids, &nids, &capids);
+	if (bare && hl.n) {
+		if (nids + hl.n >= capids) {
+			int64_t *x = realloc(ids, (nids + hl.n + 16) * sizeof *x);
+			if (!x) {
+				rc = kith_error_set(KITH_ERROR, "out of memory");
+				goto out;
+			}
+			ids = x;
+			capids = nids + hl.n + 16;
+		}
+		for (size_t i = 0; i < hl.n; i++)
+			ids[nids++] = ((struct hinter *)hl.v)[i].in.chunk;
+	}
 	for (size_t i = 0; rc == 0 && i < q->ntags; i++) {
 		struct kith_buf k = KITH_BUF_INIT;
 		if ((rc = kith_buf_printf(&k, "g:%s", q->tags[i])) == 0)
@@ -3641,6 +3866,15 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = posting_ids(ix, get, "f:", &ids, &nids, &capids);
 	if (rc)
 		goto out;
+	/* the open follow-ups alone, from the chunks' meta */
+	if ((q->flags & KITH_Q_ALONE) && (q->flags & KITH_Q_OPEN) && !q->npeople &&
+	    !q->ntags && !q->ndays && !(q->flags & (KITH_Q_ALL | KITH_Q_TEXT |
+	    KITH_Q_DATES | KITH_Q_FOLLOWUPS)) && nids) {
+		if ((rc = files_by_id(&byid, &nbyid, &s)) != 0 ||
+		    (rc = load_alone(ix, m, ids, nids, byid, nbyid)) != 0)
+			goto out;
+		nids = 0;
+	}
 	/* ids to files; whole files for dates and for all */
 	if (nids && (rc = files_by_id(&byid, &nbyid, &s)) != 0)
 		goto out;
@@ -3688,6 +3922,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (!u || picks[u - 1].id != picks[i].id)
 			picks[u++] = picks[i];
 	npicks = u;
+	if (bare && hl.n && !(got = malloc((npicks + 1) * sizeof *got))) {
+		rc = kith_error_set(KITH_ERROR, "out of memory");
+		goto out;
+	}
 	/* Read them, file by file, in file order: one blob handle moved from
 	 * row to row, which costs much less than a query each. */
 	const char *mpath = NULL;
@@ -3722,10 +3960,13 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			rc = db_fail(ix, "read a chunk");
 			goto out;
 		}
-		if (kith_chunk_read(m, mpath, data, len, &c) < 0) {
+		if ((bare ? kith_chunk_read_bare(m, mpath, data, len, &c) :
+		    kith_chunk_read(m, mpath, data, len, &c)) < 0) {
 			rc = IX_DAMAGED;
 			goto out;
 		}
+		if (bare && hl.n)
+			got[ngot++] = (struct got){ picks[i].id, c.entries, c.nentries };
 		for (size_t j = 0; j < c.nentries; j++)
 			if ((rc = kith_ptrvec_push(&es, c.entries[j])) < 0)
 				goto out;
@@ -3736,6 +3977,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (last)
 			es.n = 0;
 	}
+	if (bare && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
+	    q->npeople, q->ndays != 0)) != 0)
+		goto out;
 	if (heads && keys.n) {
 		/* whole: the entries with an open follow-up that mention them */
 		size_t nw = 0;
@@ -3865,6 +4109,7 @@ out:
 	free(byid);
 	free(oids);
 	free(hl.v);
+	free(got);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

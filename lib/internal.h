@@ -311,6 +311,9 @@ int kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c);
  */
 int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
+/* The same without the follow-ups and mentions (the bytes are checked). */
+int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
+	size_t len, struct kith_chunk *out);
 /*
  * Only the head of a day's entry eidx (no text, tags, mentions or
  * follow-ups), added to m; data may be the chunk's first bytes only:

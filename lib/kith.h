@@ -414,6 +414,12 @@ enum {
 	                            * interactions may come as heads (date, time,
 	                            * title, path, lines; no tags or mentions),
 	                            * whole only where a follow-up is open */
+	KITH_Q_BARE = 1 << 8,      /* journal entries may come without their
+	                            * mentions and follow-ups, each with only
+	                            * those of the people named it is with */
+	KITH_Q_ALONE = 1 << 9,     /* with KITH_Q_OPEN only: the open
+	                            * follow-ups may come alone, without their
+	                            * entries (NULL) and mentions */
 };
 struct kith_query {
 	unsigned flags;

@@ -404,8 +404,11 @@ cd "$TRASH" || exit 3
 # answers: the views every change is checked in.
 answers() {
 	for a in 'ls --format tsv' 'ls --json' 'journal --json' 'journal --format tsv' \
-	    'due --json' 'todo --all --json' 'tags --json' 'check' \
-	    'journal --person ana-lima --json' 'show --json ben-okoro' \
+	    'due --json' 'due' 'todo --json' 'todo' 'todo --all --json' \
+	    'tags --json' 'check' \
+	    'journal --person ana-lima --json' 'journal --person ana-lima' \
+	    'journal --person chen-wei' 'journal --person wei --tag tea' \
+	    'show --json ben-okoro' \
 	    'show --json chen-wei' 'show --json wei' 'show --json frank-mo'; do
 		same_warm $a || { echo "differs: kith $a"; return 1; }
 	done

@@ -685,6 +685,64 @@ heads(void)
 	kith_model_free(m);
 }
 
+/*
+ * kith_chunk_read_bare (journal as Markdown): every chunk of the traps
+ * fixture reads back with the same person and entries, no follow-ups or
+ * mentions; every truncation, and a byte more, is refused.
+ */
+static void
+bare(void)
+{
+	struct kith_model *m;
+	size_t nread = 0, nentries = 0, nskipped = 0, taken = 0;
+
+	if (kith_model_new(&m) < 0) {
+		ok(0, "kith_model_new");
+		return;
+	}
+	failures = 0;
+	for (size_t i = 0; i < traps_cuts.n; i++) {
+		const struct cut *c = &traps_cuts.v[i];
+		struct kith_chunk b = { 0 };
+		size_t before = m->build->mentions.n + m->build->followups.n;
+		where = c->path;
+		if (kith_chunk_read_bare(m, c->path, c->data, c->len, &b) < 0) {
+			differ("kith_chunk_read_bare", "0", kith_error());
+			continue;
+		}
+		nread++;
+		same_int("bare person", c->c.person != NULL, b.person != NULL);
+		if (c->c.person && b.person)
+			same_person(c->c.person, b.person);
+		same_int("bare entries", (long long)c->c.nentries, (long long)b.nentries);
+		for (size_t k = 0; k < c->c.nentries && k < b.nentries; k++)
+			same_entry(c->c.entries[k], b.entries[k]);
+		same_int("bare follow-ups", 0, (long long)b.nfollowups);
+		same_int("bare mentions", 0, (long long)b.nmentions);
+		same_int("nothing pushed", (long long)before,
+			(long long)(m->build->mentions.n + m->build->followups.n));
+		nentries += b.nentries;
+		nskipped += c->c.nmentions + c->c.nfollowups;
+		for (size_t n = 0; n <= c->len; n++) {
+			/* exactly n bytes (one more than the chunk at the end) */
+			unsigned char *d = malloc(n + 1);
+			memcpy(d, c->data, n < c->len ? n : c->len);
+			d[n < c->len ? n : c->len] = 0;
+			size_t l = n < c->len ? n : c->len + 1;
+			if (kith_chunk_read_bare(m, c->path, d, l, NULL) == 0)
+				taken++;
+			free(d);
+		}
+	}
+	ok(failures == 0 && nread == traps_cuts.n && nentries > 0 && nskipped > 0,
+		"traps: every chunk reads back bare, its entries whole, "
+		"no follow-ups or mentions");
+	ok(taken == 0, "traps: a bare read refuses every truncation and a byte more");
+	if (taken)
+		printf("#   %zu damaged chunks read as whole\n", taken);
+	kith_model_free(m);
+}
+
 /* ---- damaged chunks ---- */
 
 /* Read data into a fresh model: the result code; the model freed. */
@@ -1046,6 +1104,7 @@ main(void)
 		round_trip(fixtures[i]);
 	damage();
 	heads();
+	bare();
 	cuts_free(&traps_cuts);
 	kith_model_free(traps_model);
 	kith_model_free(hand_model);

@@ -240,9 +240,61 @@ kith_chunk_read_person(struct kith_model *m, const char *path,
 	return 0;
 }
 
+/* What of a chunk to read: whole, without follow-ups and mentions, or
+ * without entries and mentions (their counts kept). */
+enum part { WHOLE, BARE, FOLLOWUPS };
+
+/* Past an entry, checking that it is there. */
+static void
+skip_entry(struct kith_dec *r)
+{
+	for (int k = 0; k < 3; k++)
+		(void)get_uv(r); /* kind, date, time */
+	(void)get_sstr(r);
+	for (int k = 0; k < 4; k++)
+		(void)get_uv(r); /* lines, bytes */
+	(void)get_str(r);
+	(void)get_uv(r);
+	for (size_t k = get_count(r, 1); k > 0 && !r->bad; k--)
+		(void)get_sstr(r);
+}
+
+/* Past a follow-up, checking its entry index. */
+static void
+skip_followup(struct kith_dec *r, size_t nentries)
+{
+	int64_t x;
+
+	(void)get_sstr(r);
+	for (int k = 0; k < 4; k++)
+		(void)get_uv(r); /* done, due, line, box */
+	if ((x = get_sv(r)) < -1 || x >= (int64_t)nentries)
+		r->bad = true;
+	(void)get_uv(r);
+}
+
+/* Past a mention, checking its entry and follow-up indexes. */
+static void
+skip_mention(struct kith_dec *r, size_t nentries, size_t nfollowups)
+{
+	int64_t x;
+
+	(void)get_uv(r);
+	(void)get_sstr(r);
+	(void)get_sstr(r);
+	(void)get_str(r);
+	for (int k = 0; k < 2; k++)
+		(void)get_uv(r); /* line, offset */
+	if ((x = get_sv(r)) < -1 || x >= (int64_t)nentries ||
+	    (x = get_sv(r)) < -1 || x >= (int64_t)nfollowups)
+		r->bad = true;
+	for (int k = 0; k < 2; k++)
+		(void)get_uv(r); /* in a person, in an open follow-up */
+}
+
 static int
 read_chunk(struct kith_model *m, const char *path, const void *data,
-	size_t len, struct kith_chunk *out, bool bare)
+	size_t len, struct kith_chunk *out, enum part part)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
 	struct kith_chunk c = { 0 };
@@ -255,10 +307,14 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		c.person = p;
 	}
 	c.nentries = get_count(&r, 8);
-	if (c.nentries && !(c.entries = kith_arena_alloc(m->arena,
-	    c.nentries * sizeof *c.entries)))
+	if (part == FOLLOWUPS) {
+		for (size_t i = 0; i < c.nentries && !r.bad; i++)
+			skip_entry(&r);
+	} else if (c.nentries && !(c.entries = kith_arena_alloc(m->arena,
+	    c.nentries * sizeof *c.entries))) {
 		return KITH_ERROR;
-	for (size_t i = 0; i < c.nentries && !r.bad; i++) {
+	}
+	for (size_t i = 0; part != FOLLOWUPS && i < c.nentries && !r.bad; i++) {
 		struct kith_entry *e = kith_model_new_entry(m);
 		if (!e)
 			return KITH_ERROR;
@@ -278,35 +334,18 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		e->tags = get_strs(&r, &e->ntags);
 		c.entries[i] = e;
 	}
-	if (bare) {
+	c.nfollowups = get_count(&r, 7);
+	if (part == BARE) {
 		/* past the follow-ups and mentions, checking that they are there */
-		size_t nf = get_count(&r, 7), nm;
-		int64_t x;
-		for (size_t i = 0; i < nf && !r.bad; i++) {
-			(void)get_sstr(&r);
-			for (int k = 0; k < 4; k++)
-				(void)get_uv(&r); /* done, due, line, box */
-			if ((x = get_sv(&r)) < -1 || x >= (int64_t)c.nentries)
-				r.bad = true;
-			(void)get_uv(&r);
-		}
+		size_t nf = c.nfollowups, nm;
+		c.nfollowups = 0;
+		for (size_t i = 0; i < nf && !r.bad; i++)
+			skip_followup(&r, c.nentries);
 		nm = get_count(&r, 8);
-		for (size_t i = 0; i < nm && !r.bad; i++) {
-			(void)get_uv(&r);
-			(void)get_sstr(&r);
-			(void)get_sstr(&r);
-			(void)get_str(&r);
-			for (int k = 0; k < 2; k++)
-				(void)get_uv(&r); /* line, offset */
-			if ((x = get_sv(&r)) < -1 || x >= (int64_t)c.nentries ||
-			    (x = get_sv(&r)) < -1 || x >= (int64_t)nf)
-				r.bad = true;
-			for (int k = 0; k < 2; k++)
-				(void)get_uv(&r); /* in a person, in an open follow-up */
-		}
+		for (size_t i = 0; i < nm && !r.bad; i++)
+			skip_mention(&r, c.nentries, nf);
 		goto end;
 	}
-	c.nfollowups = get_count(&r, 7);
 	if (c.nfollowups && !(c.followups = kith_arena_alloc(m->arena,
 	    c.nfollowups * sizeof *c.followups)))
 		return KITH_ERROR;
@@ -320,11 +359,23 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		f->due = (kith_date)get_sv(&r);
 		f->line = get_int(&r);
 		f->box_off = (size_t)get_uv(&r);
-		f->entry = get_ref(&r, (void *const *)c.entries, c.nentries);
+		if (part == FOLLOWUPS) {
+			int64_t x = get_sv(&r);
+			if (x < -1 || x >= (int64_t)c.nentries)
+				r.bad = true;
+			f->entry = NULL; /* not read */
+		} else {
+			f->entry = get_ref(&r, (void *const *)c.entries, c.nentries);
+		}
 		f->in_person = get_uv(&r) ? p : NULL;
 		c.followups[i] = f;
 	}
 	c.nmentions = get_count(&r, 8);
+	if (part == FOLLOWUPS) {
+		for (size_t i = 0; i < c.nmentions && !r.bad; i++)
+			skip_mention(&r, c.nentries, c.nfollowups);
+		goto end;
+	}
 	if (c.nmentions && !(c.mentions = kith_arena_alloc(m->arena,
 	    c.nmentions * sizeof *c.mentions)))
 		return KITH_ERROR;
@@ -359,14 +410,21 @@ int
 kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out)
 {
-	return read_chunk(m, path, data, len, out, false);
+	return read_chunk(m, path, data, len, out, WHOLE);
 }
 
 int
 kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out)
 {
-	return read_chunk(m, path, data, len, out, true);
+	return read_chunk(m, path, data, len, out, BARE);
+}
+
+int
+kith_chunk_read_followups(struct kith_model *m, const char *path,
+	const void *data, size_t len, struct kith_chunk *out)
+{
+	return read_chunk(m, path, data, len, out, FOLLOWUPS);
 }
 
 /*

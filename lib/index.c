@@ -1011,17 +1011,24 @@ encode_people(struct kith_buf *b, const struct kith_model *m,
 	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
 }
 
+/* What of the people part to read. */
+enum ppart {
+	P_WHOLE,     /* the people with their notes, mentions and follow-ups */
+	P_PEOPLE,    /* only the people and the keys */
+	P_FOLLOWUPS, /* the people, the keys and the follow-ups, resolved */
+};
+
 /*
  * Read the people part into the empty model m: resolved (keys ready)
- * when resolved, else only parsed (for finishing again); with
- * people_only (resolved too) only the people and the keys, not their
- * notes, mentions and follow-ups. data must outlive m (attach_map). pc
- * (if non-NULL) gets each person's chunk.
+ * when resolved, else only parsed (for finishing again); what (other
+ * than P_WHOLE only resolved) says how much. data must outlive m
+ * (attach_map). pc (if non-NULL) gets each person's chunk.
  */
 static int
 decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
-	bool people_only, struct pchunks *pc)
+	enum ppart what, struct pchunks *pc)
 {
+	bool people_only = what == P_PEOPLE;
 	struct kith_model_build *b = m->build;
 	struct kith_dec r = { data, (const unsigned char *)data + len, m->arena, false };
 	struct kith_chunk *cs = NULL;
@@ -1043,7 +1050,8 @@ decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 		if (r.bad)
 			goto out;
 		if (people_only ? kith_chunk_read_person(m, path, r.p, clen, &cs[i].person) < 0 :
-		    kith_chunk_read(m, path, r.p, clen, &cs[i]) < 0 || !cs[i].person)
+		    (what == P_FOLLOWUPS ? kith_chunk_read_followups(m, path, r.p, clen, &cs[i]) :
+		    kith_chunk_read(m, path, r.p, clen, &cs[i])) < 0 || !cs[i].person)
 			goto out;
 		r.p += clen;
 	}
@@ -1060,10 +1068,13 @@ decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 		for (size_t i = 0; i < n && !r.bad && !people_only; i++) {
 			for (size_t j = 0; j < cs[i].nmentions; j++) {
 				int64_t k = kith_get_sv(&r);
+				bool amb = kith_get_uv(&r) != 0;
 				if (k < -1 || k >= (int64_t)n)
 					goto out;
+				if (what == P_FOLLOWUPS)
+					continue; /* not read */
 				cs[i].mentions[j]->person = k < 0 ? NULL : people[k];
-				cs[i].mentions[j]->ambiguous = kith_get_uv(&r) != 0;
+				cs[i].mentions[j]->ambiguous = amb;
 			}
 			for (size_t j = 0; j < cs[i].nfollowups; j++) {
 				struct kith_followup *f = cs[i].followups[j];
@@ -1085,7 +1096,11 @@ decode_people(struct kith_model *m, const void *data, size_t len, bool resolved,
 		}
 		/* the notes, sorted as the finish would */
 		size_t nn = people_only ? 0 : kith_get_count(&r, 1);
-		if (nn) {
+		if (nn && what == P_FOLLOWUPS) {
+			for (size_t i = 0; i < nn; i++)
+				if (kith_get_uv(&r) >= nn)
+					goto out;
+		} else if (nn) {
 			struct kith_entry **es = (struct kith_entry **)b->entries.v, **v;
 			if (nn != b->entries.n)
 				goto out;
@@ -2948,7 +2963,7 @@ apply(struct refresh *r)
 			/* the old keys, from the old people part resolved */
 			struct kith_model *om = NULL;
 			if ((rc = kith_model_new(&om)) < 0 ||
-			    (rc = decode_people(om, pmap->data, pmap->len, true, true, NULL)) != 0 ||
+			    (rc = decode_people(om, pmap->data, pmap->len, true, P_PEOPLE, NULL)) != 0 ||
 			    (rc = model_keys(&oldk, om, r->a)) != 0) {
 				kith_model_free(om);
 				goto out;
@@ -2959,7 +2974,7 @@ apply(struct refresh *r)
 			size_t len = pmap->len;
 			rc = attach_map(m, pmap);
 			pmap = NULL; /* the model's now */
-			if (rc < 0 || (rc = decode_people(m, data, len, false, false, &old)) != 0) {
+			if (rc < 0 || (rc = decode_people(m, data, len, false, P_WHOLE, &old)) != 0) {
 				free(old.v);
 				goto out;
 			}
@@ -3813,8 +3828,13 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if ((rc = attach_map(m, pmap)) < 0)
 		goto out;
 	tr("people-read");
+	/* the open follow-ups alone (KITH_Q_ALONE): from the chunks' meta */
+	bool alone = (q->flags & KITH_Q_ALONE) && (q->flags & KITH_Q_OPEN) &&
+		!q->npeople && !q->ntags && !q->ndays && !(q->flags & (KITH_Q_ALL |
+		KITH_Q_TEXT | KITH_Q_DATES | KITH_Q_FOLLOWUPS));
 	if ((rc = decode_people(m, pmap->data, pmap->len, true,
-	    (q->flags & KITH_Q_NO_NOTES) != 0, NULL)) != 0)
+	    (q->flags & KITH_Q_NO_NOTES) ? P_PEOPLE : alone ? P_FOLLOWUPS : P_WHOLE,
+	    NULL)) != 0)
 		goto out;
 	tr("people");
 	pm = m->build->mentions.n;
@@ -3866,10 +3886,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = posting_ids(ix, get, "f:", &ids, &nids, &capids);
 	if (rc)
 		goto out;
-	/* the open follow-ups alone, from the chunks' meta */
-	if ((q->flags & KITH_Q_ALONE) && (q->flags & KITH_Q_OPEN) && !q->npeople &&
-	    !q->ntags && !q->ndays && !(q->flags & (KITH_Q_ALL | KITH_Q_TEXT |
-	    KITH_Q_DATES | KITH_Q_FOLLOWUPS)) && nids) {
+	if (alone && nids) {
 		if ((rc = files_by_id(&byid, &nbyid, &s)) != 0 ||
 		    (rc = load_alone(ix, m, ids, nids, byid, nbyid)) != 0)
 			goto out;

@@ -315,6 +315,12 @@ int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
 /*
+ * The person and follow-ups, without entries (each follow-up's NULL) or
+ * mentions (out->nentries and nmentions count them).
+ */
+int kith_chunk_read_followups(struct kith_model *m, const char *path,
+	const void *data, size_t len, struct kith_chunk *out);
+/*
  * Only the head of a day's entry eidx (no text, tags, mentions or
  * follow-ups), added to m; data may be the chunk's first bytes only:
  * 1 when they end too soon.

@@ -417,9 +417,10 @@ enum {
 	KITH_Q_BARE = 1 << 8,      /* journal entries may come without their
 	                            * mentions and follow-ups, each with only
 	                            * those of the people named it is with */
-	KITH_Q_ALONE = 1 << 9,     /* with KITH_Q_OPEN only: the open
-	                            * follow-ups may come alone, without their
-	                            * entries (NULL) and mentions */
+	KITH_Q_ALONE = 1 << 9,     /* with KITH_Q_OPEN only: the follow-ups
+	                            * may come alone, without their entries
+	                            * (NULL) and mentions, the people's notes
+	                            * too */
 };
 struct kith_query {
 	unsigned flags;

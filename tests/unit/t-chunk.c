@@ -743,6 +743,72 @@ bare(void)
 	kith_model_free(m);
 }
 
+/*
+ * kith_chunk_read_followups (kith due, kith todo): every chunk of the
+ * traps fixture reads back with the same person and follow-ups (their
+ * entry NULL), no entries or mentions, but their counts; every
+ * truncation, and a byte more, is refused.
+ */
+static void
+followups_only(void)
+{
+	struct kith_model *m;
+	size_t nread = 0, nfollowups = 0, taken = 0;
+
+	if (kith_model_new(&m) < 0) {
+		ok(0, "kith_model_new");
+		return;
+	}
+	failures = 0;
+	for (size_t i = 0; i < traps_cuts.n; i++) {
+		const struct cut *c = &traps_cuts.v[i];
+		struct kith_chunk b = { 0 };
+		size_t before = m->build->mentions.n + m->build->entries.n;
+		where = c->path;
+		if (kith_chunk_read_followups(m, c->path, c->data, c->len, &b) < 0) {
+			differ("kith_chunk_read_followups", "0", kith_error());
+			continue;
+		}
+		nread++;
+		same_int("person", c->c.person != NULL, b.person != NULL);
+		if (c->c.person && b.person)
+			same_person(c->c.person, b.person);
+		same_int("entries counted", (long long)c->c.nentries, (long long)b.nentries);
+		same_int("mentions counted", (long long)c->c.nmentions, (long long)b.nmentions);
+		same_int("no entries", 1, b.entries == NULL && b.mentions == NULL);
+		same_int("nothing else pushed", (long long)before,
+			(long long)(m->build->mentions.n + m->build->entries.n));
+		same_int("nfollowups", (long long)c->c.nfollowups, (long long)b.nfollowups);
+		for (size_t k = 0; k < c->c.nfollowups && k < b.nfollowups; k++) {
+			const struct kith_followup *x = c->c.followups[k], *y = b.followups[k];
+			same_str("text", x->text, y->text);
+			same_int("done", x->done, y->done);
+			same_int("due", x->due, y->due);
+			same_str("path", x->path, y->path);
+			same_int("line", x->line, y->line);
+			same_int("box_off", (long long)x->box_off, (long long)y->box_off);
+			same_int("entry not read", 1, y->entry == NULL);
+			same_int("in_person", x->in_person != NULL, y->in_person != NULL);
+		}
+		nfollowups += b.nfollowups;
+		for (size_t n = 0; n <= c->len; n++) {
+			unsigned char *d = malloc(n + 1);
+			memcpy(d, c->data, n < c->len ? n : c->len);
+			d[n < c->len ? n : c->len] = 0;
+			size_t l = n < c->len ? n : c->len + 1;
+			if (kith_chunk_read_followups(m, c->path, d, l, NULL) == 0)
+				taken++;
+			free(d);
+		}
+	}
+	ok(failures == 0 && nread == traps_cuts.n && nfollowups > 0,
+		"traps: every chunk reads back as its person and follow-ups alone");
+	ok(taken == 0, "traps: a follow-ups read refuses every truncation and a byte more");
+	if (taken)
+		printf("#   %zu damaged chunks read as whole\n", taken);
+	kith_model_free(m);
+}
+
 /* ---- damaged chunks ---- */
 
 /* Read data into a fresh model: the result code; the model freed. */
@@ -1105,6 +1171,7 @@ main(void)
 	damage();
 	heads();
 	bare();
+	followups_only();
 	cuts_free(&traps_cuts);
 	kith_model_free(traps_model);
 	kith_model_free(hand_model);

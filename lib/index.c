@@ -3557,20 +3557,6 @@ person_inters(struct ix *ix, sqlite3_stmt *get, struct kith_person *p,
 	return rc;
 }
 
-/* Add the chunk bl is at to m, whole. */
-static int
-read_whole(struct ix *ix, struct kith_model *m, const char *path, sqlite3_blob *bl)
-{
-	size_t len = (size_t)sqlite3_blob_bytes(bl);
-	void *data = kith_arena_alloc(m->arena, len + 1);
-
-	if (!data)
-		return KITH_ERROR;
-	if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK)
-		return db_fail(ix, "read a chunk");
-	return kith_chunk_read(m, path, data, len, NULL) < 0 ? IX_DAMAGED : 0;
-}
-
 /* Add the head of entry eidx of the chunk bl is at to m (as *e). */
 static int
 read_head(struct ix *ix, struct kith_model *m, const char *path, size_t eidx,
@@ -3598,36 +3584,25 @@ read_head(struct ix *ix, struct kith_model *m, const char *path, size_t eidx,
 
 /*
  * For KITH_Q_HEADS: the entries of v[0..n) as heads, each with the people
- * it is an interaction of, and the chunks whole[0..nwhole) (ascending)
- * whole, with their mentions and follow-ups: the command shows the open
- * follow-ups. In chunk order, which is mostly the entries' order.
+ * it is an interaction of; in chunk order, which is mostly theirs.
  */
 static int
 load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
-	const struct fent *const *byid, size_t nbyid, const int64_t *whole,
-	size_t nwhole, sqlite3_blob **bl)
+	const struct fent *const *byid, size_t nbyid, sqlite3_blob **bl)
 {
 	const struct fent *pf = NULL;
 	const char *path = NULL;
-	size_t i = 0, w = 0;
 	int rc;
 
 	/* by date in each bucket of a posting, which is mostly by chunk */
 	sort_nearly((char *)v, n, sizeof *v, cmp_hinter);
-	while (i < n || w < nwhole) {
-		int64_t id = w < nwhole && (i == n || whole[w] <= v[i].in.chunk) ?
-			whole[w] : v[i].in.chunk;
-		bool all = w < nwhole && whole[w] == id;
-		size_t j = i;
-		if (all)
-			for (w++; j < n && v[j].in.chunk == id; j++)
-				;
-		else
-			for (j = i + 1; j < n && v[j].in.chunk == id &&
-			     v[j].in.eidx == v[i].in.eidx; j++)
-				;
+	for (size_t i = 0, j; i < n; i = j) {
+		int64_t id = v[i].in.chunk;
+		for (j = i + 1; j < n && v[j].in.chunk == id &&
+		     v[j].in.eidx == v[i].in.eidx; j++)
+			;
 		const struct fent *f = chunk_file(byid, nbyid, id);
-		if (!f || (!all && v[i].in.eidx < 0))
+		if (!f || v[i].in.eidx < 0)
 			return IX_DAMAGED;
 		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
 			return KITH_ERROR;
@@ -3636,19 +3611,13 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 			sqlite3_blob_open(ix->db, "main", "chunk", "data", id, 0, bl);
 		if (r != SQLITE_OK)
 			return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
-		if (all) {
-			if ((rc = read_whole(ix, m, path, *bl)) != 0)
-				return rc;
-		} else {
-			struct kith_entry *e;
-			if ((rc = read_head(ix, m, path, (size_t)v[i].in.eidx, *bl, &e)) != 0)
-				return rc;
-			if (!(e->people = kith_arena_alloc(m->arena, (j - i) * sizeof *e->people)))
-				return KITH_ERROR;
-			for (size_t k = i; k < j; k++)
-				e->people[e->npeople++] = v[k].p;
-		}
-		i = j;
+		struct kith_entry *e;
+		if ((rc = read_head(ix, m, path, (size_t)v[i].in.eidx, *bl, &e)) != 0)
+			return rc;
+		if (!(e->people = kith_arena_alloc(m->arena, (j - i) * sizeof *e->people)))
+			return KITH_ERROR;
+		for (size_t k = i; k < j; k++)
+			e->people[e->npeople++] = v[k].p;
 	}
 	return 0;
 }
@@ -3998,7 +3967,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	    q->npeople, q->ndays != 0)) != 0)
 		goto out;
 	if (heads && keys.n) {
-		/* whole: the entries with an open follow-up that mention them */
+		/* and alone, the open follow-ups of the entries that mention them */
 		size_t nw = 0;
 		if ((rc = read_ids(ix, get, "o:", &oids, &nopen)) != 0)
 			goto out;
@@ -4020,7 +3989,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			if (!nw || ids[nw - 1] != ids[i])
 				ids[nw++] = ids[i];
 		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
-		    (rc = load_heads(ix, m, hl.v, hl.n, byid, nbyid, ids, nw, &bl)) != 0)
+		    (rc = load_heads(ix, m, hl.v, hl.n, byid, nbyid, &bl)) != 0 ||
+		    (rc = load_alone(ix, m, ids, nw, byid, nbyid)) != 0)
 			goto out;
 	}
 	/* The files skipped, in file order. */

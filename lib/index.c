@@ -3371,20 +3371,43 @@ read_at(int fd, char *p, size_t n, size_t off)
  * day's); the whole file only when an entry has a CR or follows a BOM,
  * and is cut line by line.
  */
+/* A directory kept open for the files in it, read one after another. */
+struct dirfd {
+	int root, fd;
+	char dir[256];
+};
+
+/* path (repository-relative) opened for reading, relative to its directory. */
 static int
-load_text(struct ix *ix, struct kith_entry **es, size_t n, const struct fent *f,
+open_in(struct dirfd *d, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || n >= sizeof d->dir)
+		return openat(d->root, path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0 || strncmp(d->dir, path, n) || d->dir[n]) {
+		if (d->fd >= 0)
+			close(d->fd);
+		memcpy(d->dir, path, n);
+		d->dir[n] = '\0';
+		if ((d->fd = openat(d->root, d->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -1;
+	}
+	return openat(d->fd, slash + 1, O_RDONLY | O_CLOEXEC);
+}
+
+static int
+load_text(struct dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_arena *a)
 {
-	struct kith_buf abs = KITH_BUF_INIT;
 	struct kith_src src = { 0 };
 	struct stat st;
 	char *span = NULL, *text = NULL;
 	size_t len, lo = SIZE_MAX, hi = 0;
-	int rc, fd = -1;
+	int rc = 0, fd = -1;
 
-	if ((rc = kith_repo_path(&abs, ix->repo, f->path)) < 0)
-		goto out;
-	if ((fd = open(abs.ptr, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0 ||
+	if ((fd = open_in(d, f->path)) < 0 || fstat(fd, &st) < 0 ||
 	    (int64_t)st.st_size != f->size || (uint64_t)st.st_ino != f->ino ||
 	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime ||
 	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec != f->ctime) {
@@ -3455,8 +3478,86 @@ out:
 	kith_src_free(&src);
 	free(span);
 	free(text);
-	kith_buf_free(&abs);
 	return rc;
+}
+
+/* The entries of one file whose text a query wants: es[from..from+n). */
+struct tfile {
+	const struct fent *f;
+	size_t from, n;
+};
+
+/* One thread's share of the files: first, first + step, ... */
+struct tjob {
+	const struct tfile *v;
+	size_t n, first, step;
+	struct kith_entry **es;
+	int root;
+	struct kith_arena *a;
+	int rc;
+	char msg[256];
+};
+
+static void *
+text_worker(void *arg)
+{
+	struct tjob *j = arg;
+	struct dirfd d = { j->root, -1, "" };
+
+	for (size_t i = j->first; i < j->n && j->rc == 0; i += j->step)
+		j->rc = load_text(&d, j->es + j->v[i].from, j->v[i].n, j->v[i].f, j->a);
+	if (j->rc < 0)
+		snprintf(j->msg, sizeof j->msg, "%s", kith_error());
+	if (d.fd >= 0)
+		close(d.fd);
+	return NULL;
+}
+
+/* Files with text to cut before a second thread helps (each ~7 us). */
+#define TEXT_THREAD_MIN 64
+
+/*
+ * The text of the entries of the files v[0..n), on two threads when
+ * there are many (opening a file costs more than cutting its entries).
+ */
+static int
+load_texts(struct ix *ix, struct kith_model *m, const struct tfile *v, size_t n,
+	struct kith_entry **es)
+{
+	struct tjob j[2] = { { v, n, 0, 1, es, -1, m->arena, 0, "" },
+		{ v, n, 1, 2, es, -1, NULL, 0, "" } };
+	pthread_t t;
+	bool two = false;
+	int root;
+
+	if (!n)
+		return 0;
+	if ((root = open(kith_repo_root(ix->repo), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return kith_error_errno(KITH_ERROR, "cannot open '%s'", kith_repo_root(ix->repo));
+	j[0].root = j[1].root = root;
+	if (n >= TEXT_THREAD_MIN && kith_arena_new(&j[1].a) == 0) {
+		if (kith_ptrvec_push(&m->build->arenas, j[1].a) < 0)
+			kith_arena_free(j[1].a);
+		else
+			two = true;
+	}
+	if (two) {
+		j[0].step = 2;
+		if (pthread_create(&t, NULL, text_worker, &j[1]) != 0) {
+			text_worker(&j[0]);
+			text_worker(&j[1]); /* here, after */
+		} else {
+			text_worker(&j[0]);
+			pthread_join(t, NULL);
+		}
+	} else {
+		text_worker(&j[0]);
+	}
+	close(root);
+	for (int k = 0; k < 2; k++)
+		if (j[k].rc)
+			return j[k].rc < 0 ? kith_error_set(j[k].rc, "%s", j[k].msg) : j[k].rc;
+	return 0;
 }
 
 /* The "t:" keys that find p: its slug, folded name and aliases. */
@@ -3780,6 +3881,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct blist hl = { .size = sizeof(struct hinter) };
 	struct got *got = NULL;
 	size_t ngot = 0;
+	struct tfile *tfs = NULL;
+	size_t ntf = 0, captf = 0, efrom = 0;
 	int64_t *oids = NULL;
 	struct kith_map *pmap;
 	int rc;
@@ -3953,16 +4056,29 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		}
 		if (bare && hl.n)
 			got[ngot++] = (struct got){ picks[i].id, c.entries, c.nentries };
+		if (!(q->flags & KITH_Q_TEXT))
+			continue;
 		for (size_t j = 0; j < c.nentries; j++)
 			if ((rc = kith_ptrvec_push(&es, c.entries[j])) < 0)
 				goto out;
 		bool last = i + 1 == npicks || picks[i + 1].file != picks[i].file;
-		if (last && (q->flags & KITH_Q_TEXT) && es.n &&
-		    (rc = load_text(ix, (struct kith_entry **)es.v, es.n, f, m->arena)) != 0)
-			goto out;
-		if (last)
-			es.n = 0;
+		if (last && es.n > efrom) {
+			if (ntf == captf) {
+				size_t nc = captf ? 2 * captf : 64;
+				struct tfile *x = realloc(tfs, nc * sizeof *x);
+				if (!x) {
+					rc = kith_error_set(KITH_ERROR, "out of memory");
+					goto out;
+				}
+				tfs = x;
+				captf = nc;
+			}
+			tfs[ntf++] = (struct tfile){ f, efrom, es.n - efrom };
+			efrom = es.n;
+		}
 	}
+	if ((rc = load_texts(ix, m, tfs, ntf, (struct kith_entry **)es.v)) != 0)
+		goto out;
 	if (bare && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
 	    q->npeople, q->ndays != 0)) != 0)
 		goto out;
@@ -4097,6 +4213,7 @@ out:
 	free(oids);
 	free(hl.v);
 	free(got);
+	free(tfs);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

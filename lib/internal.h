@@ -184,6 +184,7 @@ struct kith_model_build {
 	size_t sorted_entries;    /* the first so many entries are in order */
 	struct kith_ptrvec blobs; /* bytes the model's strings point into */
 	struct kith_ptrvec maps;  /* struct kith_map *: mapped files, likewise */
+	struct kith_ptrvec arenas; /* struct kith_arena *: a loader thread's, likewise */
 };
 
 /* A file mapped read-only (lib/index.c): data..data+len within p..p+size. */

@@ -53,6 +53,9 @@ kith_model_free(struct kith_model *m)
 		for (size_t i = 0; i < m->build->maps.n; i++)
 			kith_map_free(m->build->maps.v[i]);
 		kith_ptrvec_free(&m->build->maps);
+		for (size_t i = 0; i < m->build->arenas.n; i++)
+			kith_arena_free(m->build->arenas.v[i]);
+		kith_ptrvec_free(&m->build->arenas);
 		free(m->build->names);
 		free(m->build->aliases);
 		free(m->build->tag_counts);

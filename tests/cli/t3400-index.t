@@ -936,6 +936,13 @@ journal --since $since --format tsv
 journal --grep $word --format tsv
 show --json $person
 todo --person $person --json
+due
+todo
+show $person
+journal --tag $tag
+journal --person $person
+journal --person $person --tag $tag --all
+journal --since $since
 '
 
 # big ARGS...: same_warm for each line of $BIG, with the query words of gen.

@@ -92,9 +92,14 @@ static int
 put_line(struct kith_buf *b, const char *rel, size_t line, const char *s,
 	const char *e)
 {
+	char n[24];
+
 	while (e > s && (e[-1] == '\r' || e[-1] == '\n'))
 		e--;
-	if (kith_buf_printf(b, "%s:%zu:", rel, line) < 0 ||
+	/* no printf: a common word matches thousands of lines */
+	if (kith_buf_puts(b, rel) < 0 || kith_buf_puts(b, ":") < 0 ||
+	    kith_buf_puts(b, kith_int_format(n, (long long)line)) < 0 ||
+	    kith_buf_puts(b, ":") < 0 ||
 	    kith_buf_put(b, s, (size_t)(e - s)) < 0 || kith_buf_puts(b, "\n") < 0)
 		return KITH_ERROR;
 	return 0;

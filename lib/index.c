@@ -3723,25 +3723,6 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 	return 0;
 }
 
-/* The person whose slug is s, in m's people (sorted by slug), or NULL. */
-static struct kith_person *
-by_slug(const struct kith_model *m, const char *s)
-{
-	size_t lo = 0, hi = m->npeople;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->people[mid]->slug, s);
-		if (!c)
-			return m->people[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /*
  * For KITH_Q_ALONE: the open follow-ups of the chunks ids[0..n), from
  * their meta alone (no entries, no mentions), each with its people.
@@ -3800,7 +3781,7 @@ load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
 			fu->line = o->line;
 			fu->box_off = (size_t)o->box_off;
 			for (size_t k = 0; rc == 0 && k < o->npeople; k++)
-				if (!(fu->people[fu->npeople++] = by_slug(m, o->people[k])))
+				if (!(fu->people[fu->npeople++] = kith_model_by_slug(m, o->people[k])))
 					rc = IX_DAMAGED; /* resolved to someone not there */
 		}
 		cmeta_free(&c);

@@ -312,6 +312,9 @@ int kith_chunk_write(struct kith_buf *b, const struct kith_chunk *c);
  */
 int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
+/* The person whose slug is slug, of m's people (sorted by slug), or NULL. */
+struct kith_person *kith_model_by_slug(const struct kith_model *m, const char *slug);
+
 /* The same without the follow-ups and mentions (the bytes are checked). */
 int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);

@@ -194,8 +194,8 @@ key_range(const struct kith_model_key *keys, size_t nkeys, const char *k, size_t
 	return keys + lo;
 }
 
-static struct kith_person *
-by_slug(struct kith_model *m, const char *slug)
+struct kith_person *
+kith_model_by_slug(const struct kith_model *m, const char *slug)
 {
 	size_t lo = 0, hi = m->npeople;
 
@@ -235,7 +235,7 @@ resolve_key(struct kith_person **out, struct kith_model *m,
 	int rc = KITH_ENOTFOUND;
 
 	*out = NULL;
-	if ((*out = by_slug(m, f))) {
+	if ((*out = kith_model_by_slug(m, f))) {
 		rc = 0;
 		goto out;
 	}
@@ -883,7 +883,7 @@ kith_model_find_person(struct kith_person **out, struct kith_model *m,
 		free(f);
 		return kith_error_set(KITH_EINVALID, "'%s' names nobody: give a slug, name or alias", query);
 	}
-	if ((*out = by_slug(m, f))) {
+	if ((*out = kith_model_by_slug(m, f))) {
 		free(f);
 		return 0;
 	}

@@ -686,6 +686,31 @@ heads(void)
 }
 
 /*
+ * How many damaged copies of c's bytes read reads as whole: every
+ * truncation, and the bytes with one more (exactly that many bytes each,
+ * so that the sanitizer sees a read past them).
+ */
+static size_t
+damaged_taken(struct kith_model *m, const struct cut *c,
+	int (*read)(struct kith_model *, const char *, const void *, size_t,
+	struct kith_chunk *))
+{
+	size_t taken = 0;
+
+	for (size_t n = 0; n <= c->len; n++) {
+		size_t l = n < c->len ? n : c->len + 1;
+		unsigned char *d = malloc(l ? l : 1);
+		memcpy(d, c->data, n < c->len ? n : c->len);
+		if (l > c->len)
+			d[c->len] = 0;
+		if (read(m, c->path, d, l, NULL) == 0)
+			taken++;
+		free(d);
+	}
+	return taken;
+}
+
+/*
  * kith_chunk_read_bare (journal as Markdown): every chunk of the traps
  * fixture reads back with the same person and entries, no follow-ups or
  * mentions; every truncation, and a byte more, is refused.
@@ -723,16 +748,7 @@ bare(void)
 			(long long)(m->build->mentions.n + m->build->followups.n));
 		nentries += b.nentries;
 		nskipped += c->c.nmentions + c->c.nfollowups;
-		for (size_t n = 0; n <= c->len; n++) {
-			/* exactly n bytes (one more than the chunk at the end) */
-			unsigned char *d = malloc(n + 1);
-			memcpy(d, c->data, n < c->len ? n : c->len);
-			d[n < c->len ? n : c->len] = 0;
-			size_t l = n < c->len ? n : c->len + 1;
-			if (kith_chunk_read_bare(m, c->path, d, l, NULL) == 0)
-				taken++;
-			free(d);
-		}
+		taken += damaged_taken(m, c, kith_chunk_read_bare);
 	}
 	ok(failures == 0 && nread == traps_cuts.n && nentries > 0 && nskipped > 0,
 		"traps: every chunk reads back bare, its entries whole, "
@@ -791,15 +807,7 @@ followups_only(void)
 			same_int("in_person", x->in_person != NULL, y->in_person != NULL);
 		}
 		nfollowups += b.nfollowups;
-		for (size_t n = 0; n <= c->len; n++) {
-			unsigned char *d = malloc(n + 1);
-			memcpy(d, c->data, n < c->len ? n : c->len);
-			d[n < c->len ? n : c->len] = 0;
-			size_t l = n < c->len ? n : c->len + 1;
-			if (kith_chunk_read_followups(m, c->path, d, l, NULL) == 0)
-				taken++;
-			free(d);
-		}
+		taken += damaged_taken(m, c, kith_chunk_read_followups);
 	}
 	ok(failures == 0 && nread == traps_cuts.n && nfollowups > 0,
 		"traps: every chunk reads back as its person and follow-ups alone");

@@ -241,7 +241,8 @@ kith_chunk_read_person(struct kith_model *m, const char *path,
 }
 
 /* What of a chunk to read: whole, without follow-ups and mentions, or
- * without entries and mentions (their counts kept). */
+ * without entries and mentions (their counts kept). What is left out at
+ * the end of the bytes is not read at all. */
 enum part { WHOLE, BARE, FOLLOWUPS };
 
 /* Past an entry, checking that it is there. */
@@ -257,39 +258,6 @@ skip_entry(struct kith_dec *r)
 	(void)get_uv(r);
 	for (size_t k = get_count(r, 1); k > 0 && !r->bad; k--)
 		(void)get_sstr(r);
-}
-
-/* Past a follow-up, checking its entry index. */
-static void
-skip_followup(struct kith_dec *r, size_t nentries)
-{
-	int64_t x;
-
-	(void)get_sstr(r);
-	for (int k = 0; k < 4; k++)
-		(void)get_uv(r); /* done, due, line, box */
-	if ((x = get_sv(r)) < -1 || x >= (int64_t)nentries)
-		r->bad = true;
-	(void)get_uv(r);
-}
-
-/* Past a mention, checking its entry and follow-up indexes. */
-static void
-skip_mention(struct kith_dec *r, size_t nentries, size_t nfollowups)
-{
-	int64_t x;
-
-	(void)get_uv(r);
-	(void)get_sstr(r);
-	(void)get_sstr(r);
-	(void)get_str(r);
-	for (int k = 0; k < 2; k++)
-		(void)get_uv(r); /* line, offset */
-	if ((x = get_sv(r)) < -1 || x >= (int64_t)nentries ||
-	    (x = get_sv(r)) < -1 || x >= (int64_t)nfollowups)
-		r->bad = true;
-	for (int k = 0; k < 2; k++)
-		(void)get_uv(r); /* in a person, in an open follow-up */
 }
 
 static int
@@ -334,18 +302,18 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		e->tags = get_strs(&r, &e->ntags);
 		c.entries[i] = e;
 	}
-	c.nfollowups = get_count(&r, 7);
 	if (part == BARE) {
-		/* past the follow-ups and mentions, checking that they are there */
-		size_t nf = c.nfollowups, nm;
-		c.nfollowups = 0;
-		for (size_t i = 0; i < nf && !r.bad; i++)
-			skip_followup(&r, c.nentries);
-		nm = get_count(&r, 8);
-		for (size_t i = 0; i < nm && !r.bad; i++)
-			skip_mention(&r, c.nentries, nf);
-		goto end;
+		/*
+		 * The follow-ups and mentions, the rest of the bytes, are not
+		 * looked at: damage there cannot change what is read.
+		 */
+		if (r.bad)
+			return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
+		if (out)
+			*out = c;
+		return 0;
 	}
+	c.nfollowups = get_count(&r, 7);
 	if (c.nfollowups && !(c.followups = kith_arena_alloc(m->arena,
 	    c.nfollowups * sizeof *c.followups)))
 		return KITH_ERROR;
@@ -372,9 +340,12 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 	}
 	c.nmentions = get_count(&r, 8);
 	if (part == FOLLOWUPS) {
-		for (size_t i = 0; i < c.nmentions && !r.bad; i++)
-			skip_mention(&r, c.nentries, c.nfollowups);
-		goto end;
+		/* the mentions, the rest of the bytes: counted, not read */
+		if (r.bad)
+			return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
+		if (out)
+			*out = c;
+		return 0;
 	}
 	if (c.nmentions && !(c.mentions = kith_arena_alloc(m->arena,
 	    c.nmentions * sizeof *c.mentions)))
@@ -398,7 +369,6 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		mn->in_open_followup = get_uv(&r) != 0;
 		c.mentions[i] = mn;
 	}
-end:
 	if (r.bad || r.p != r.end)
 		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
 	if (out)

@@ -315,7 +315,7 @@ int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 /* The person whose slug is slug, of m's people (sorted by slug), or NULL. */
 struct kith_person *kith_model_by_slug(const struct kith_model *m, const char *slug);
 
-/* The same without the follow-ups and mentions (the bytes are checked). */
+/* The same without the follow-ups and mentions (their bytes not read). */
 int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
 /*

@@ -245,15 +245,27 @@ kith_chunk_read_person(struct kith_model *m, const char *path,
  * the end of the bytes is not read at all. */
 enum part { WHOLE, BARE, FOLLOWUPS };
 
-/* Past an entry, checking that it is there. */
+/* An entry's head: kind, date, time, title, lines and bytes (no path). */
 static void
-skip_entry(struct kith_dec *r)
+get_head(struct kith_dec *r, struct kith_entry *e)
 {
-	for (int k = 0; k < 3; k++)
-		(void)get_uv(r); /* kind, date, time */
-	(void)get_sstr(r);
-	for (int k = 0; k < 4; k++)
-		(void)get_uv(r); /* lines, bytes */
+	uint64_t kind = get_uv(r);
+
+	e->kind = kind & 1 ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
+	e->heading = (kind & 2) != 0;
+	e->date = (kith_date)get_sv(r);
+	e->time = (int)get_sv(r);
+	e->title = get_sstr(r);
+	e->line = get_int(r);
+	e->end_line = get_int(r);
+	e->off = (size_t)get_uv(r);
+	e->end = (size_t)get_uv(r);
+}
+
+/* Past the rest of an entry after its head: text, owner, tags. */
+static void
+skip_tail(struct kith_dec *r)
+{
 	(void)get_str(r);
 	(void)get_uv(r);
 	for (size_t k = get_count(r, 1); k > 0 && !r->bad; k--)
@@ -276,8 +288,11 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 	}
 	c.nentries = get_count(&r, 8);
 	if (part == FOLLOWUPS) {
-		for (size_t i = 0; i < c.nentries && !r.bad; i++)
-			skip_entry(&r);
+		for (size_t i = 0; i < c.nentries && !r.bad; i++) {
+			struct kith_entry h;
+			get_head(&r, &h);
+			skip_tail(&r);
+		}
 	} else if (c.nentries && !(c.entries = kith_arena_alloc(m->arena,
 	    c.nentries * sizeof *c.entries))) {
 		return KITH_ERROR;
@@ -286,17 +301,8 @@ read_chunk(struct kith_model *m, const char *path, const void *data,
 		struct kith_entry *e = kith_model_new_entry(m);
 		if (!e)
 			return KITH_ERROR;
-		uint64_t kind = get_uv(&r);
-		e->kind = kind & 1 ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
-		e->heading = (kind & 2) != 0;
-		e->date = (kith_date)get_sv(&r);
-		e->time = (int)get_sv(&r);
+		get_head(&r, e);
 		e->path = path;
-		e->title = get_sstr(&r);
-		e->line = get_int(&r);
-		e->end_line = get_int(&r);
-		e->off = (size_t)get_uv(&r);
-		e->end = (size_t)get_uv(&r);
 		e->text = get_str(&r);
 		e->owner = get_uv(&r) ? p : NULL;
 		e->tags = get_strs(&r, &e->ntags);
@@ -416,22 +422,9 @@ kith_chunk_read_head(struct kith_model *m, const char *path, const void *data,
 		return kith_error_set(KITH_ERROR, "a chunk of '%s' in the index is damaged", path);
 	n = get_uv(&r);
 	for (size_t i = 0; i <= eidx && i < n && !r.bad; i++) {
-		uint64_t kind = get_uv(&r);
-		h.kind = kind & 1 ? KITH_ENTRY_NOTE : KITH_ENTRY_JOURNAL;
-		h.heading = (kind & 2) != 0;
-		h.date = (kith_date)get_sv(&r);
-		h.time = (int)get_sv(&r);
-		h.title = get_sstr(&r);
-		h.line = get_int(&r);
-		h.end_line = get_int(&r);
-		h.off = (size_t)get_uv(&r);
-		h.end = (size_t)get_uv(&r);
-		if (i == eidx)
-			break;
-		(void)get_str(&r);   /* text */
-		(void)get_uv(&r);    /* owner */
-		for (size_t k = get_uv(&r); k > 0 && !r.bad; k--)
-			(void)get_sstr(&r); /* tags */
+		get_head(&r, &h);
+		if (i < eidx)
+			skip_tail(&r);
 	}
 	if (r.bad)
 		return 1;

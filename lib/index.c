@@ -3365,12 +3365,6 @@ read_at(int fd, char *p, size_t n, size_t off)
 	return true;
 }
 
-/*
- * Cut each journal entry's text from its file, as the parser does. Only
- * the bytes the entries span are read (a tag's entries are a few of a
- * day's); the whole file only when an entry has a CR or follows a BOM,
- * and is cut line by line.
- */
 /* A directory kept open for the files in it, read one after another. */
 struct dirfd {
 	int root, fd;
@@ -3397,6 +3391,12 @@ open_in(struct dirfd *d, const char *path)
 	return openat(d->fd, slash + 1, O_RDONLY | O_CLOEXEC);
 }
 
+/*
+ * Cut each journal entry's text from its file, as the parser does. Only
+ * the bytes the entries span are read (a tag's entries are a few of a
+ * day's); the whole file only when an entry has a CR or follows a BOM,
+ * and is cut line by line.
+ */
 static int
 load_text(struct dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_arena *a)
@@ -3658,6 +3658,22 @@ person_inters(struct ix *ix, sqlite3_stmt *get, struct kith_person *p,
 	return rc;
 }
 
+/*
+ * *bl at column col ("data", "meta") of chunk id: one handle moved from
+ * row to row costs much less than a query each. No such row is damage:
+ * the postings point at a chunk that is not there.
+ */
+static int
+blob_at(struct ix *ix, sqlite3_blob **bl, const char *col, int64_t id)
+{
+	int r = *bl ? sqlite3_blob_reopen(*bl, id) :
+		sqlite3_blob_open(ix->db, "main", "chunk", col, id, 0, bl);
+
+	if (r == SQLITE_OK)
+		return 0;
+	return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+}
+
 /* Add the head of entry eidx of the chunk bl is at to m (as *e). */
 static int
 read_head(struct ix *ix, struct kith_model *m, const char *path, size_t eidx,
@@ -3708,10 +3724,8 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
 			return KITH_ERROR;
 		pf = f;
-		int r = *bl ? sqlite3_blob_reopen(*bl, id) :
-			sqlite3_blob_open(ix->db, "main", "chunk", "data", id, 0, bl);
-		if (r != SQLITE_OK)
-			return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+		if ((rc = blob_at(ix, bl, "data", id)) != 0)
+			return rc;
 		struct kith_entry *e;
 		if ((rc = read_head(ix, m, path, (size_t)v[i].in.eidx, *bl, &e)) != 0)
 			return rc;
@@ -3750,12 +3764,8 @@ load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
 			break;
 		}
 		pf = f;
-		int r = bl ? sqlite3_blob_reopen(bl, ids[i]) :
-			sqlite3_blob_open(ix->db, "main", "chunk", "meta", ids[i], 0, &bl);
-		if (r != SQLITE_OK) {
-			rc = (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+		if ((rc = blob_at(ix, &bl, "meta", ids[i])) != 0)
 			break;
-		}
 		len = (size_t)sqlite3_blob_bytes(bl);
 		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
 			rc = KITH_ERROR;
@@ -3996,8 +4006,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
-	/* Read them, file by file, in file order: one blob handle moved from
-	 * row to row, which costs much less than a query each. */
+	/* Read them, file by file, in file order (blob_at). */
 	const char *mpath = NULL;
 	for (size_t i = 0; i < npicks; i++) {
 		const struct fent *f = &s.files[picks[i].file];
@@ -4014,13 +4023,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		struct kith_chunk c;
 		void *data;
 		size_t len;
-		int r = bl ? sqlite3_blob_reopen(bl, picks[i].id) :
-			sqlite3_blob_open(ix->db, "main", "chunk", "data", picks[i].id, 0, &bl);
-		if (r != SQLITE_OK) {
-			/* no such row: the postings point at a chunk that is not there */
-			rc = (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
+		if ((rc = blob_at(ix, &bl, "data", picks[i].id)) != 0)
 			goto out;
-		}
 		len = (size_t)sqlite3_blob_bytes(bl);
 		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
 			rc = KITH_ERROR;

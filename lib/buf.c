@@ -272,18 +272,15 @@ kith_file_read(char **out, size_t *len, const char *path)
 	return kith_file_read_st(out, len, path, NULL);
 }
 
+/* Read fd (open, named path in messages) whole, and close it. */
 int
-kith_file_read_st(char **out, size_t *len, const char *path, struct stat *stp)
+kith_fd_read(char **out, size_t *len, int fd, const char *path, struct stat *stp)
 {
 	struct stat st;
 	char *p = NULL;
 	size_t cap, n = 0;
-	int fd;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return kith_error_errno(errno == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
-			"cannot open '%s'", path);
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return kith_error_errno(KITH_ERROR, "cannot stat '%s'", path);
@@ -323,4 +320,16 @@ kith_file_read_st(char **out, size_t *len, const char *path, struct stat *stp)
 	if (len)
 		*len = n;
 	return 0;
+}
+
+int
+kith_file_read_st(char **out, size_t *len, const char *path, struct stat *stp)
+{
+	int fd;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return kith_error_errno(errno == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
+			"cannot open '%s'", path);
+	return kith_fd_read(out, len, fd, path, stp);
 }

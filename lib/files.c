@@ -7,7 +7,8 @@
  *
  * The walk stats every file (fstatat(2) relative to its directory, on two
  * threads when there are many), since an edit in place shows in nothing
- * else. It reads a directory only when it changed: given the directories
+ * else; a walk for the names alone (KITH_WALK_NAMES) trusts readdir's
+ * d_type, and stats only where the file system does not say. It reads a directory only when it changed: given the directories
  * as an earlier walk found them, one whose inode, mtime and ctime are the
  * same (and that was not racy then) still holds the same names, since
  * adding, removing or renaming an entry changes a directory's times.
@@ -46,6 +47,13 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* cmp_str past the byte in front of a walk of names alone (read_names) */
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
 static int64_t
 ns(const struct timespec *t)
 {
@@ -57,6 +65,7 @@ struct item {
 	const char *path;                 /* "people", "journal/2026" */
 	const struct kith_walk_dir *prev; /* as last time, or NULL */
 	bool years;                       /* journal/: list year directories */
+	bool names_only;                  /* d_type is enough: no stats */
 	int rootfd;
 	/* results: */
 	struct kith_walk_dir dir;
@@ -74,10 +83,16 @@ same_dir(const struct kith_walk_dir *p, const struct stat *st)
 		p->mtime == ns(&st->st_mtim) && p->ctime == ns(&st->st_ctim);
 }
 
-/* Read a directory's names that pass (sorted), into it->names. */
+/*
+ * Read a directory's names that pass (sorted). For a walk of names alone,
+ * each name comes with a byte in front of it: 'k' when readdir's d_type
+ * says it is what the walk wants (a file, a year's directory), 'u' when
+ * the file system did not say (it is stated); anything else is left out.
+ */
 static int
 read_names(struct item *it, int fd, const char ***out, size_t *n)
 {
+	unsigned char want = it->years ? DT_DIR : DT_REG;
 	struct kith_ptrvec v = { 0 };
 	struct dirent *de;
 	DIR *d;
@@ -94,7 +109,15 @@ read_names(struct item *it, int fd, const char ***out, size_t *n)
 		if (de->d_name[0] == '.' ||
 		    !(it->years ? is_year(de->d_name) : ends_md(de->d_name)))
 			continue;
-		char *s = strdup(de->d_name);
+		bool known = it->names_only && de->d_type == want;
+		if (it->names_only && de->d_type != DT_UNKNOWN && !known)
+			continue;
+		size_t len = strlen(de->d_name), pre = it->names_only;
+		char *s = malloc(len + pre + 1);
+		if (s) {
+			s[0] = known ? 'k' : 'u';
+			memcpy(s + pre, de->d_name, len + 1);
+		}
 		if (!s || kith_ptrvec_push(&v, s) < 0) {
 			free(s);
 			closedir(d);
@@ -106,7 +129,7 @@ read_names(struct item *it, int fd, const char ***out, size_t *n)
 		}
 	}
 	closedir(d);
-	kith_sort(v.v, v.n, sizeof *v.v, cmp_str);
+	kith_sort(v.v, v.n, sizeof *v.v, it->names_only ? cmp_name : cmp_str);
 	*out = (const char **)v.v;
 	*n = v.n;
 	return 0;
@@ -167,15 +190,19 @@ walk_item(struct item *it)
 		goto out;
 	}
 	for (size_t i = 0; i < nnames; i++) {
-		struct stat fs;
-		if (fstatat(fd, names[i], &fs, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !(it->years ? S_ISDIR(fs.st_mode) : S_ISREG(fs.st_mode)))
+		struct stat fs = { 0 };
+		const char *name = names[i] + it->names_only;
+		if (it->names_only && names[i][0] == 'k') {
+			/* d_type said so */
+		} else if (fstatat(fd, name, &fs, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !(it->years ? S_ISDIR(fs.st_mode) : S_ISREG(fs.st_mode))) {
 			continue;
+		}
 		struct kith_file_stat *f = &it->files[it->nfiles++];
 		offs[it->nfiles - 1] = it->names.len;
 		if (kith_buf_put(&it->names, it->path, plen) < 0 ||
 		    kith_buf_put(&it->names, "/", 1) < 0 ||
-		    kith_buf_put(&it->names, names[i], strlen(names[i]) + 1) < 0) {
+		    kith_buf_put(&it->names, name, strlen(name) + 1) < 0) {
 			it->rc = KITH_ERROR;
 			snprintf(it->msg, sizeof it->msg, "out of memory");
 			break;
@@ -273,14 +300,17 @@ dir_names(struct kith_walk_dir *d, const struct kith_file_stat *files, size_t n)
 
 int
 kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
-	const struct kith_walk_dir *prev, size_t nprev, bool people_only)
+	const struct kith_walk_dir *prev, size_t nprev, unsigned flags)
 {
 	struct item top[2] = { 0 }, *items = NULL;
 	size_t nitems = 0, nfiles = 0, k = 0;
 	struct kith_arena *a = NULL;
 	int rootfd = -1, rc = 0;
+	bool people_only = flags & KITH_WALK_PEOPLE, names_only = flags & KITH_WALK_NAMES;
 
 	memset(out, 0, sizeof *out);
+	if (names_only)
+		nprev = 0; /* an earlier walk's names have no d_type in front */
 	if ((rc = kith_arena_new(&a)) < 0)
 		return rc;
 	if ((rootfd = open(kith_repo_root(repo), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -289,7 +319,7 @@ kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
 	}
 	/* journal/: its years (read as a directory of directories). */
 	top[0] = (struct item){ .path = "journal", .years = true, .rootfd = rootfd,
-		.prev = find_prev(prev, nprev, "journal") };
+		.names_only = names_only, .prev = find_prev(prev, nprev, "journal") };
 	if (!people_only) {
 		walk_item(&top[0]);
 		if ((rc = top[0].rc) < 0) {
@@ -309,10 +339,10 @@ kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
 			goto out;
 		}
 		items[i] = (struct item){ .path = p, .rootfd = rootfd,
-			.prev = find_prev(prev, nprev, p) };
+			.names_only = names_only, .prev = find_prev(prev, nprev, p) };
 	}
 	items[nitems - 1] = (struct item){ .path = "people", .rootfd = rootfd,
-		.prev = find_prev(prev, nprev, "people") };
+		.names_only = names_only, .prev = find_prev(prev, nprev, "people") };
 	/* Two threads for a big walk: the people first, then the years. */
 	size_t expect = 0;
 	for (size_t i = 0; i < nprev; i++)
@@ -404,6 +434,55 @@ out:
 	return rc;
 }
 
+int
+kith_dirfd_open(struct kith_dirfd *d, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+
+	if (!slash || n >= sizeof d->dir)
+		return openat(d->root, rel, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0 || strncmp(d->dir, rel, n) || d->dir[n]) {
+		if (d->fd >= 0)
+			close(d->fd);
+		memcpy(d->dir, rel, n);
+		d->dir[n] = '\0';
+		if ((d->fd = openat(d->root, d->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return -1;
+	}
+	return openat(d->fd, slash + 1, O_RDONLY | O_CLOEXEC);
+}
+
+int
+kith_dirfd_read(struct kith_dirfd *d, const char *rel, char **out, size_t *len)
+{
+	struct kith_buf abs = KITH_BUF_INIT;
+	const char *name = rel;
+	int fd = kith_dirfd_open(d, rel), e = errno, rc;
+
+	*out = NULL;
+	if (d->repo && kith_repo_path(&abs, d->repo, rel) == 0)
+		name = abs.ptr; /* messages name the file as kith_file_read would */
+	if (fd < 0) {
+		errno = e;
+		rc = kith_error_errno(e == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
+			"cannot open '%s'", name);
+	} else {
+		rc = kith_fd_read(out, len, fd, name, NULL);
+	}
+	kith_buf_free(&abs);
+	return rc;
+}
+
+void
+kith_dirfd_close(struct kith_dirfd *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	d->dir[0] = '\0';
+}
+
 void
 kith_repo_files_free(char **files)
 {
@@ -424,7 +503,7 @@ kith_repo_files(char ***out, size_t *n, struct kith_repo *repo)
 	*out = NULL;
 	if (n)
 		*n = 0;
-	if ((rc = kith_repo_walk(&w, repo, NULL, 0, false)) < 0)
+	if ((rc = kith_repo_walk(&w, repo, NULL, 0, KITH_WALK_NAMES)) < 0)
 		return rc;
 	if (!(files = calloc(w.nfiles + 1, sizeof *files))) {
 		kith_walk_free(&w);

@@ -3307,8 +3307,7 @@ refresh(struct ix *ix, struct state *s)
 	if ((rc = read_state(ix, &r.old)) != 0)
 		goto out;
 	tr("state");
-	if ((rc = kith_repo_walk(&r.walk, ix->repo, r.old.dirs, r.old.ndirs,
-	    false)) < 0)
+	if ((rc = kith_repo_walk(&r.walk, ix->repo, r.old.dirs, r.old.ndirs, 0)) < 0)
 		goto out;
 	tr("walk");
 	if (!anything_changed(&r.old, &r.walk)) {
@@ -3365,32 +3364,6 @@ read_at(int fd, char *p, size_t n, size_t off)
 	return true;
 }
 
-/* A directory kept open for the files in it, read one after another. */
-struct dirfd {
-	int root, fd;
-	char dir[256];
-};
-
-/* path (repository-relative) opened for reading, relative to its directory. */
-static int
-open_in(struct dirfd *d, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = slash ? (size_t)(slash - path) : 0;
-
-	if (!slash || n >= sizeof d->dir)
-		return openat(d->root, path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0 || strncmp(d->dir, path, n) || d->dir[n]) {
-		if (d->fd >= 0)
-			close(d->fd);
-		memcpy(d->dir, path, n);
-		d->dir[n] = '\0';
-		if ((d->fd = openat(d->root, d->dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return -1;
-	}
-	return openat(d->fd, slash + 1, O_RDONLY | O_CLOEXEC);
-}
-
 /*
  * Cut each journal entry's text from its file, as the parser does. Only
  * the bytes the entries span are read (a tag's entries are a few of a
@@ -3398,7 +3371,7 @@ open_in(struct dirfd *d, const char *path)
  * and is cut line by line.
  */
 static int
-load_text(struct dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
+load_text(struct kith_dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_arena *a)
 {
 	struct kith_src src = { 0 };
@@ -3407,7 +3380,7 @@ load_text(struct dirfd *d, struct kith_entry **es, size_t n, const struct fent *
 	size_t len, lo = SIZE_MAX, hi = 0;
 	int rc = 0, fd = -1;
 
-	if ((fd = open_in(d, f->path)) < 0 || fstat(fd, &st) < 0 ||
+	if ((fd = kith_dirfd_open(d, f->path)) < 0 || fstat(fd, &st) < 0 ||
 	    (int64_t)st.st_size != f->size || (uint64_t)st.st_ino != f->ino ||
 	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime ||
 	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec != f->ctime) {
@@ -3502,14 +3475,13 @@ static void *
 text_worker(void *arg)
 {
 	struct tjob *j = arg;
-	struct dirfd d = { j->root, -1, "" };
+	struct kith_dirfd d = KITH_DIRFD_INIT(j->root, NULL);
 
 	for (size_t i = j->first; i < j->n && j->rc == 0; i += j->step)
 		j->rc = load_text(&d, j->es + j->v[i].from, j->v[i].n, j->v[i].f, j->a);
 	if (j->rc < 0)
 		snprintf(j->msg, sizeof j->msg, "%s", kith_error());
-	if (d.fd >= 0)
-		close(d.fd);
+	kith_dirfd_close(&d);
 	return NULL;
 }
 

@@ -161,10 +161,12 @@ struct kith_walk {
 /*
  * Stat every file the loader reads; prev (sorted by path, may be NULL):
  * the directories as an earlier walk found them, to read only those that
- * changed. people_only: people/ only.
+ * changed. Flags: KITH_WALK_PEOPLE, people/ only; KITH_WALK_NAMES, the
+ * paths alone (the stats are 0 where readdir said what a name is).
  */
+enum { KITH_WALK_PEOPLE = 1, KITH_WALK_NAMES = 2 };
 int kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
-	const struct kith_walk_dir *prev, size_t nprev, bool people_only);
+	const struct kith_walk_dir *prev, size_t nprev, unsigned flags);
 void kith_walk_free(struct kith_walk *w);
 
 /* The model's private part while files are added (model.c). */
@@ -347,6 +349,9 @@ int kith_index_query(struct kith_model **out, struct kith_repo *repo,
 /* kith_file_read, with the file's fstat(2) taken before reading it. */
 struct stat;
 int kith_file_read_st(char **out, size_t *len, const char *path,
+	struct stat *st);
+/* The same of fd, already open (path names it in messages); closes it. */
+int kith_fd_read(char **out, size_t *len, int fd, const char *path,
 	struct stat *st);
 /*
  * Parse one file of the repository into m (model.c); bad input is a

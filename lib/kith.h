@@ -156,6 +156,26 @@ int kith_repo_path(struct kith_buf *buf, const struct kith_repo *repo,
 int kith_repo_files(char ***out, size_t *n, struct kith_repo *repo);
 void kith_repo_files_free(char **files);
 
+/*
+ * A repository's files read one after another, in path order: each
+ * directory is opened once and its files relative to it, which spares
+ * the lookup of every component of an absolute path (a few µs a file).
+ * root: the top directory's fd (O_PATH will do); repo, when non-NULL,
+ * names files in messages by their absolute paths.
+ */
+struct kith_dirfd {
+	const struct kith_repo *repo;
+	int root, fd;
+	char dir[256];
+};
+#define KITH_DIRFD_INIT(root_, repo_) { (repo_), (root_), -1, "" }
+/* rel opened for reading: an fd, or -1 with errno set. */
+int kith_dirfd_open(struct kith_dirfd *d, const char *rel);
+/* As kith_file_read of rel (a missing file is KITH_ENOTFOUND). */
+int kith_dirfd_read(struct kith_dirfd *d, const char *rel, char **out, size_t *len);
+/* Close the directory kept open (not root). */
+void kith_dirfd_close(struct kith_dirfd *d);
+
 /* kith.conf values (git-config syntax). def when unset. */
 int kith_repo_config_string(char **out, struct kith_repo *repo,
 	const char *key, const char *def);

@@ -948,6 +948,83 @@ test_templates(void)
 	free(s);
 }
 
+/*
+ * The files the loader reads, listed by names alone (readdir's d_type)
+ * and by a walk that stats each: the same set, whatever else lies about.
+ * Then each read through a kith_dirfd, as kith grep reads them.
+ */
+static void
+test_files(void)
+{
+	struct kith_repo *r = newrepo("files");
+	const char *top = kith_repo_root(r);
+	static const char *const want[] = {
+		"journal/2025/2025-01-01.md", "journal/2025/2025-02-01.md",
+		"journal/2026/2026-03-04.md", "people/ana.md", "people/bo.md", NULL,
+	};
+	struct kith_walk w;
+	char **files = NULL;
+	size_t n = 0;
+
+	newdir("files/journal/2025");
+	newdir("files/journal/2026");
+	newdir("files/journal/abcd");
+	newdir("files/journal/2026/dir.md");
+	newdir("files/people/dir.md");
+	newdir("files/elsewhere");
+	put_file(P("%s/journal/2025/2025-02-01.md", top), "b\n");
+	put_file(P("%s/journal/2025/2025-01-01.md", top), "a\n");
+	put_file(P("%s/journal/2025/notes.txt", top), "no\n");
+	put_file(P("%s/journal/2026/2026-03-04.md", top), "c\n");
+	put_file(P("%s/journal/2026/.hidden.md", top), "no\n");
+	put_file(P("%s/journal/abcd/2026-01-01.md", top), "no\n");
+	put_file(P("%s/journal/2027", top), "a file, not a year\n");
+	put_file(P("%s/elsewhere/x.md", top), "no\n");
+	put_file(P("%s/people/bo.md", top), "# Bo\n");
+	put_file(P("%s/people/ana.md", top), "# Ana\n");
+	if (symlink("../elsewhere", P("%s/journal/2028", top)) < 0 ||
+	    symlink("../elsewhere/x.md", P("%s/people/link.md", top)) < 0 ||
+	    mkfifo(P("%s/people/fifo.md", top), 0600) < 0)
+		bail("symlink");
+
+	is_int(kith_repo_files(&files, &n, r), 0, "files: listed by names");
+	is_int((int)n, 5, "files: only the loader's five");
+	for (size_t i = 0; want[i]; i++)
+		is_str(i < n ? files[i] : "(none)", want[i], "files: in path order");
+	is_int(kith_repo_walk(&w, r, NULL, 0, 0), 0, "files: the stat walk");
+	ok(w.nfiles == n, "files: the stat walk finds as many");
+	for (size_t i = 0; i < w.nfiles && i < n; i++)
+		is_str(w.files[i].path, files[i], "files: the same paths");
+	ok(w.nfiles && w.files[0].size == 2 && w.files[0].ino, "files: the stat walk stats");
+	kith_walk_free(&w);
+
+	/* read through a directory fd, the one before it kept open */
+	int root = open(top, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct kith_dirfd d = KITH_DIRFD_INIT(root, r);
+	const char *texts[] = { "a\n", "b\n", "c\n", "# Ana\n", "# Bo\n" };
+	for (size_t i = 0; i < n && i < 5; i++) {
+		char *t = NULL;
+		size_t len = 0;
+		is_int(kith_dirfd_read(&d, files[i], &t, &len), 0, "dirfd: read");
+		is_str(t ? t : "(null)", texts[i], "dirfd: the file's text");
+		ok(len == strlen(texts[i]), "dirfd: its length");
+		free(t);
+	}
+	char *t = NULL;
+	is_int(kith_dirfd_read(&d, "people/gone.md", &t, NULL), KITH_ENOTFOUND,
+		"dirfd: a missing file");
+	is_str(kith_error(), P("cannot open '%s/people/gone.md': No such file or "
+		"directory", top), "dirfd: named by its absolute path");
+	ok(!t, "dirfd: nothing read");
+	is_int(kith_dirfd_read(&d, "nowhere/x.md", &t, NULL), KITH_ENOTFOUND,
+		"dirfd: a missing directory");
+	kith_dirfd_close(&d);
+	ok(d.fd == -1, "dirfd: closed");
+	close(root);
+	kith_repo_files_free(files);
+	kith_repo_free(r);
+}
+
 int
 main(void)
 {
@@ -968,6 +1045,7 @@ main(void)
 	kith_git_init();
 
 	test_init();
+	test_files();
 	test_init_demo();
 	test_init_existing_git();
 	test_open();

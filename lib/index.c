@@ -1737,7 +1737,7 @@ group_pedits(struct pedits *pe)
 /* Apply every edit: read each posting once, change it, write it. */
 static int
 apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
-	struct kith_arena *a)
+	struct kith_arena *a, bool cold)
 {
 	sqlite3_stmt *get = NULL, *put = NULL, *del = NULL;
 	struct kith_buf b = KITH_BUF_INIT, bk = KITH_BUF_INIT;
@@ -1764,7 +1764,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		if ((rc = bucket_key(&bk, k, bucket)) < 0)
 			goto out;
 		sqlite3_bind_text(get, 1, bk.ptr, (int)bk.len, SQLITE_STATIC);
-		r = sqlite3_step(get);
+		r = cold ? SQLITE_DONE : sqlite3_step(get); /* cold: none yet */
 		if (r == SQLITE_ROW)
 			rc = inter ? decode_inters((struct inter **)&v, &n,
 				sqlite3_column_blob(get, 0), (size_t)sqlite3_column_bytes(get, 0)) :
@@ -3252,7 +3252,7 @@ apply(struct refresh *r)
 			ns->files[kf++] = ns->files[i];
 	ns->nfiles = kf;
 	tr("a:insert");
-	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a)) != 0)
+	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
 		goto out;
 	tr("a:pedits");
 	if ((rc = totals(r, people_changed, cold)) != 0 ||

@@ -264,7 +264,12 @@ struct memo {
 	int rc;
 	struct kith_person *person;
 	const char *folded; /* in the table of folds: key (a target) folded */
+	/* and there, what the fold resolves to as either kind, once known */
+	bool have[2];
+	int rcs[2];
+	struct kith_person *people[2];
 };
+_Static_assert(KITH_MENTION_AT == 0 && KITH_MENTION_WIKI == 1, "a memo's two kinds");
 
 /* memo at twice its size, or 256 (NULL, memo freed, when out of memory). */
 static struct memo *
@@ -490,11 +495,35 @@ sort_entries(struct kith_entry **v, size_t n)
 		if (j - i > 1)
 			kith_sort(v + i, j - i, sizeof *v, cmp_entry);
 	}
-	for (size_t i = 1; i < n; i++)
-		if (cmp_entry(&v[i - 1], &v[i]) > 0) {
-			kith_sort(v, n, sizeof *v, cmp_entry);
+	/*
+	 * Then most often one run holds nearly all (the days, file after
+	 * file) and the rest are a few (the people's notes): sort those and
+	 * merge them in, rather than sort everything again.
+	 */
+	size_t best = 0, blen = n;
+	for (size_t i = 0, j; n && i < n; i = j) {
+		for (j = i + 1; j < n && cmp_entry(&v[j - 1], &v[j]) <= 0; j++)
+			;
+		if (j - i == n)
 			return;
+		if (i == 0 || j - i > blen) {
+			best = i;
+			blen = j - i;
 		}
+	}
+	size_t k = n - blen;
+	struct kith_entry **t = n && k <= n / 2 ? malloc(n * sizeof *t) : NULL;
+	if (!t) {
+		kith_sort(v, n, sizeof *v, cmp_entry);
+		return;
+	}
+	memcpy(t, v, best * sizeof *t);
+	memcpy(t + best, v + best + blen, (n - best - blen) * sizeof *t);
+	kith_sort(t, k, sizeof *t, cmp_entry);
+	memcpy(t + k, v + best, blen * sizeof *t);
+	for (size_t i = 0, j = k, o = 0; o < n; o++)
+		v[o] = j == n || (i < k && cmp_entry(&t[i], &t[j]) <= 0) ? t[i++] : t[j++];
+	free(t);
 }
 
 static int
@@ -595,16 +624,23 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 		struct kith_mention *mn = m->mentions[i];
 		int r = KITH_ENOTFOUND;
 		mn->person = NULL;
+		struct memo *f = NULL;
 		if (!mn->key) {
 			if (!nofolds && 2 * (fused + 1) > fcap)
 				nofolds = !(folds = memo_grow(folds, &fcap));
-			struct memo *f = folds ? memo_slot(folds, fcap, KITH_MENTION_AT, mn->target) : NULL;
+			f = folds ? memo_slot(folds, fcap, KITH_MENTION_AT, mn->target) : NULL;
 			if (f && f->key) {
 				mn->key = f->folded;
 			} else if ((mn->key = fold(m->arena, mn->target, strlen(mn->target))) && f) {
 				f->key = mn->target;
 				f->folded = mn->key;
 				fused++;
+			}
+			/* the same target as before: the same person, no second lookup */
+			if (f && f->key && f->have[mn->kind]) {
+				mn->person = f->people[mn->kind];
+				mn->ambiguous = f->rcs[mn->kind] == KITH_EAMBIGUOUS;
+				continue;
 			}
 		}
 		if (mn->key && memo && 2 * (mused + 1) > mcap)
@@ -622,6 +658,11 @@ kith_model_finish_rest(struct kith_model *m, size_t from)
 			r = resolve_key(&mn->person, m, mn->kind, mn->key);
 		}
 		mn->ambiguous = r == KITH_EAMBIGUOUS;
+		if (f && f->key) {
+			f->have[mn->kind] = true;
+			f->rcs[mn->kind] = r;
+			f->people[mn->kind] = mn->person;
+		}
 	}
 	free(memo);
 	free(folds);

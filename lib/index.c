@@ -1287,6 +1287,7 @@ struct pedit {
 	int eidx, date, time;
 	bool add;
 	uint32_t group;  /* the rank of its key among the keys (apply_pedits) */
+	const struct kith_entry *e; /* an added interaction's entry, if known */
 };
 
 /*
@@ -1632,11 +1633,21 @@ read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t 
 }
 
 /* A key whose posting changed: for totals afterwards. */
+/* How a "p:" posting's bucket changed: by how many, and its newest added. */
+struct pdelta {
+	const char *slug;
+	int64_t delta;
+	const struct kith_entry *best; /* NULL: none added */
+	bool unknown;                  /* an addition without its entry */
+};
+
 struct touched {
 	struct strset slugs; /* "p:" */
 	struct strset tags;  /* "g:" */
 	int64_t *tagn;       /* how each of tags' count changed (parallel) */
 	size_t ntagn, captagn;
+	struct pdelta *pd;   /* every "p:" bucket written */
+	size_t npd, cappd;
 };
 
 static uint64_t
@@ -1848,6 +1859,22 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 			goto out;
 		if (k[0] == 'p' && (rc = strset_add(&t->slugs, k + 2)) < 0)
 			goto out;
+		if (inter) {
+			struct pdelta d = { k + 2, (int64_t)n - (int64_t)n0, NULL, false };
+			for (size_t x = rm; x < j; x++) {
+				const struct kith_entry *e = pe->v[x].e;
+				d.unknown |= !e;
+				if (e && (!d.best || kith_entry_order(e, d.best) > 0))
+					d.best = e;
+			}
+			struct pdelta *pd = grow(t->pd, t->npd, &t->cappd, sizeof *pd);
+			if (!pd) {
+				rc = KITH_ERROR;
+				goto out;
+			}
+			t->pd = pd;
+			t->pd[t->npd++] = d;
+		}
 		if (k[0] == 'g' && t->ntagn && !strcmp(t->tags.v[t->tags.n - 1], k + 2)) {
 			t->tagn[t->ntagn - 1] += (int64_t)n - (int64_t)n0; /* its next bucket */
 		} else if (k[0] == 'g') {
@@ -2072,7 +2099,7 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 	int rc = 0;
 
 	for (size_t i = 0; !inter_only && rc == 0 && i < c->keys.n; i++)
-		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add, 0 });
+		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add, 0, NULL });
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->ninter[i]; j++) {
 			char *k = kith_arena_alloc(a, strlen(c->inter[i][j]) + 3);
@@ -2081,7 +2108,8 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 			strcpy(k, "p:");
 			strcat(k, c->inter[i][j]);
 			rc = pedit_push(pe, &(struct pedit){ k, id, (int)i,
-				es ? es[i]->date : 0, es ? es[i]->time : 0, add, 0 });
+				es ? es[i]->date : 0, es ? es[i]->time : 0, add, 0,
+				es ? es[i] : NULL });
 		}
 	return rc;
 }
@@ -2388,6 +2416,53 @@ newest_inter(struct refresh *r, const struct inter *v, size_t n,
 	return 0;
 }
 
+static int
+cmp_pdelta(const void *a, const void *b)
+{
+	return strcmp(((const struct pdelta *)a)->slug, ((const struct pdelta *)b)->slug);
+}
+
+/*
+ * A touched person's pstat from the old one (was: NULL when there was
+ * none) and the changes of its buckets (r->t.pd sorted by slug, *at
+ * moving forward): whether that could be told without reading them.
+ */
+static bool
+fast_pstat(const struct refresh *r, struct pstat *ps, const struct pstat *was,
+	const char *slug, size_t *at)
+{
+	const struct pdelta *pd = r->t.pd;
+	struct kith_entry old = { 0 };
+	const struct kith_entry *best = NULL;
+	int64_t n = was ? (int64_t)was->n : 0;
+
+	while (*at < r->t.npd && strcmp(pd[*at].slug, slug) < 0)
+		(*at)++;
+	if (was && was->n) {
+		const struct fent *of = find_file(&r->old, was->path);
+		const struct fent *nf = find_file(&r->new, was->path);
+		if (!of || !nf || of->id != nf->id)
+			return false; /* parsed again: the old newest may be gone */
+		old = (struct kith_entry){ .date = was->date, .time = was->time,
+			.path = was->path, .line = was->line, .title = was->title };
+		best = &old;
+	}
+	for (size_t x = *at; x < r->t.npd && !strcmp(pd[x].slug, slug); x++) {
+		if (pd[x].unknown)
+			return false;
+		n += pd[x].delta;
+		if (pd[x].best && (!best || kith_entry_order(pd[x].best, best) > 0))
+			best = pd[x].best;
+	}
+	if (n < 0 || (n && !best))
+		return false;
+	*ps = (struct pstat){ slug, (size_t)n, 0, 0, NULL, 0, NULL };
+	if (n)
+		*ps = (struct pstat){ slug, (size_t)n, best->date, best->time,
+			best->path, best->line, best->title };
+	return true;
+}
+
 /*
  * Recompute pstat for the people whose interactions may have changed:
  * those of touched "p:" postings, and everyone when the people changed.
@@ -2440,11 +2515,11 @@ totals(struct refresh *r, bool people_changed, bool cold)
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
-	if ((rc = files_by_id(&byid, &nbyid, &r->new)) != 0 ||
-	    (rc = prep(ix, &get, SELECT_BUCKETS)) != 0 ||
+	if ((rc = prep(ix, &get, SELECT_BUCKETS)) != 0 ||
 	    (rc = prep(ix, &getc, "SELECT data FROM chunk WHERE id = ?1")) != 0)
 		goto out;
-	size_t j = 0, jn = 0;
+	size_t j = 0, jn = 0, jd = 0;
+	kith_sort(r->t.pd, r->t.npd, sizeof *r->t.pd, cmp_pdelta);
 	for (size_t i = 0; i < m->npeople; i++) {
 		struct kith_person *p = m->people[i];
 		struct pstat *ps = &v[nv++];
@@ -2468,6 +2543,13 @@ totals(struct refresh *r, bool people_changed, bool cold)
 				*ps = (struct pstat){ p->slug, 0, 0, 0, NULL, 0, NULL };
 			continue;
 		}
+		/*
+		 * With the people as they were, the old count moves by what the
+		 * buckets gained or lost, and the newest is the old one or one
+		 * added, as long as the old one's file was not parsed again.
+		 */
+		if (!people_changed && fast_pstat(r, ps, had ? &old.v[j] : NULL, p->slug, &jd))
+			continue;
 		/* notes: the person's own dated items; the journal: its posting */
 		const struct kith_entry *best = NULL;
 		struct kith_entry note = { 0 };
@@ -2506,7 +2588,9 @@ totals(struct refresh *r, bool people_changed, bool cold)
 		}
 		if (ni) {
 			const struct kith_entry *e;
-			if (!scratch && (rc = kith_model_new(&scratch)) < 0) {
+			/* the files by id, and a model to read into: once */
+			if ((!scratch && (rc = kith_model_new(&scratch)) < 0) ||
+			    (!byid && (rc = files_by_id(&byid, &nbyid, &r->new)) != 0)) {
 				free(iv);
 				goto out;
 			}
@@ -2626,6 +2710,7 @@ refresh_free(struct refresh *r)
 	strset_free(&r->t.slugs);
 	strset_free(&r->t.tags);
 	free(r->t.tagn);
+	free(r->t.pd);
 	kith_arena_free(r->a);
 	kith_buf_free(&r->buf);
 }

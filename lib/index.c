@@ -1287,7 +1287,6 @@ struct pedit {
 	int eidx, date, time;
 	bool add;
 	uint32_t group;  /* the rank of its key among the keys (apply_pedits) */
-	const struct kith_entry *e; /* an added interaction's entry, if known */
 };
 
 /*
@@ -1633,12 +1632,10 @@ read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t 
 }
 
 /* A key whose posting changed: for totals afterwards. */
-/* How a "p:" posting's bucket changed: by how many, and its newest added. */
+/* By how many interactions a "p:" posting's bucket changed. */
 struct pdelta {
 	const char *slug;
 	int64_t delta;
-	const struct kith_entry *best; /* NULL: none added */
-	bool unknown;                  /* an addition without its entry */
 };
 
 struct touched {
@@ -1860,13 +1857,7 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 		if (k[0] == 'p' && (rc = strset_add(&t->slugs, k + 2)) < 0)
 			goto out;
 		if (inter) {
-			struct pdelta d = { k + 2, (int64_t)n - (int64_t)n0, NULL, false };
-			for (size_t x = rm; x < j; x++) {
-				const struct kith_entry *e = pe->v[x].e;
-				d.unknown |= !e;
-				if (e && (!d.best || kith_entry_order(e, d.best) > 0))
-					d.best = e;
-			}
+			struct pdelta d = { k + 2, (int64_t)n - (int64_t)n0 };
 			struct pdelta *pd = grow(t->pd, t->npd, &t->cappd, sizeof *pd);
 			if (!pd) {
 				rc = KITH_ERROR;
@@ -2099,7 +2090,7 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 	int rc = 0;
 
 	for (size_t i = 0; !inter_only && rc == 0 && i < c->keys.n; i++)
-		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add, 0, NULL });
+		rc = pedit_push(pe, &(struct pedit){ c->keys.v[i], id, 0, 0, 0, add, 0 });
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->ninter[i]; j++) {
 			char *k = kith_arena_alloc(a, strlen(c->inter[i][j]) + 3);
@@ -2108,8 +2099,7 @@ cmeta_edits(struct pedits *pe, const struct cmeta *c, int64_t id,
 			strcpy(k, "p:");
 			strcat(k, c->inter[i][j]);
 			rc = pedit_push(pe, &(struct pedit){ k, id, (int)i,
-				es ? es[i]->date : 0, es ? es[i]->time : 0, add, 0,
-				es ? es[i] : NULL });
+				es ? es[i]->date : 0, es ? es[i]->time : 0, add, 0 });
 		}
 	return rc;
 }
@@ -2423,17 +2413,20 @@ cmp_pdelta(const void *a, const void *b)
 }
 
 /*
- * A touched person's pstat from the old one (was: NULL when there was
- * none) and the changes of its buckets (r->t.pd sorted by slug, *at
- * moving forward): whether that could be told without reading them.
+ * A touched person's pstat, with the people as they were, from the old
+ * one (was: NULL when there was none), the changes of its buckets (r->t.pd
+ * sorted by slug, *at moving forward) and the newest of the entries parsed
+ * now (p->latest: the interactions added): whether that could be told
+ * without reading the buckets.
  */
 static bool
 fast_pstat(const struct refresh *r, struct pstat *ps, const struct pstat *was,
-	const char *slug, size_t *at)
+	const struct kith_person *p, size_t *at)
 {
 	const struct pdelta *pd = r->t.pd;
+	const char *slug = p->slug;
 	struct kith_entry old = { 0 };
-	const struct kith_entry *best = NULL;
+	const struct kith_entry *best = p->latest;
 	int64_t n = was ? (int64_t)was->n : 0;
 
 	while (*at < r->t.npd && strcmp(pd[*at].slug, slug) < 0)
@@ -2445,15 +2438,11 @@ fast_pstat(const struct refresh *r, struct pstat *ps, const struct pstat *was,
 			return false; /* parsed again: the old newest may be gone */
 		old = (struct kith_entry){ .date = was->date, .time = was->time,
 			.path = was->path, .line = was->line, .title = was->title };
-		best = &old;
+		if (!best || kith_entry_order(&old, best) > 0)
+			best = &old;
 	}
-	for (size_t x = *at; x < r->t.npd && !strcmp(pd[x].slug, slug); x++) {
-		if (pd[x].unknown)
-			return false;
+	for (size_t x = *at; x < r->t.npd && !strcmp(pd[x].slug, slug); x++)
 		n += pd[x].delta;
-		if (pd[x].best && (!best || kith_entry_order(pd[x].best, best) > 0))
-			best = pd[x].best;
-	}
 	if (n < 0 || (n && !best))
 		return false;
 	*ps = (struct pstat){ slug, (size_t)n, 0, 0, NULL, 0, NULL };
@@ -2548,7 +2537,7 @@ totals(struct refresh *r, bool people_changed, bool cold)
 		 * buckets gained or lost, and the newest is the old one or one
 		 * added, as long as the old one's file was not parsed again.
 		 */
-		if (!people_changed && fast_pstat(r, ps, had ? &old.v[j] : NULL, p->slug, &jd))
+		if (!people_changed && fast_pstat(r, ps, had ? &old.v[j] : NULL, p, &jd))
 			continue;
 		/* notes: the person's own dated items; the journal: its posting */
 		const struct kith_entry *best = NULL;

@@ -1631,13 +1631,13 @@ read_ids(struct ix *ix, sqlite3_stmt *get, const char *k, int64_t **out, size_t 
 	return rc;
 }
 
-/* A key whose posting changed: for totals afterwards. */
 /* By how many interactions a "p:" posting's bucket changed. */
 struct pdelta {
 	const char *slug;
 	int64_t delta;
 };
 
+/* The keys whose postings changed: for totals afterwards. */
 struct touched {
 	struct strset slugs; /* "p:" */
 	struct strset tags;  /* "g:" */

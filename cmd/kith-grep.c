@@ -11,8 +11,9 @@
  *
  * Two threads read and search (reading 12,000 files is mostly the
  * kernel's time: each is opened relative to its directory, which spares
- * the lookup of an absolute path); each file's output is kept until the files before it
- * are printed, so the output is in file order, as with one thread.
+ * the lookup of an absolute path); each file's output is kept until the
+ * files before it are printed, so the output is in file order, as with
+ * one thread.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 

@@ -8,10 +8,11 @@
  * The walk stats every file (fstatat(2) relative to its directory, on two
  * threads when there are many), since an edit in place shows in nothing
  * else; a walk for the names alone (KITH_WALK_NAMES) trusts readdir's
- * d_type, and stats only where the file system does not say. It reads a directory only when it changed: given the directories
- * as an earlier walk found them, one whose inode, mtime and ctime are the
- * same (and that was not racy then) still holds the same names, since
- * adding, removing or renaming an entry changes a directory's times.
+ * d_type, and stats only where the file system does not say. It reads a
+ * directory only when it changed: given the directories as an earlier
+ * walk found them, one whose inode, mtime and ctime are the same (and
+ * that was not racy then) still holds the same names, since adding,
+ * removing or renaming an entry changes a directory's times.
  */
 #include <dirent.h>
 #include <errno.h>

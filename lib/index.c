@@ -13,6 +13,8 @@
  *                  in place
  *   meta 'pstat'   names .kith/pstat-GEN: per person, interactions in all,
  *                  and the newest one
+ *   meta 'open'    names .kith/open-GEN: the open follow-ups of every
+ *                  journal chunk that has any, by chunk id (write_open)
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
  *                  adds to the postings
@@ -71,7 +73,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 14"
+#define INDEX_VERSION "kith-index 15"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -172,7 +174,7 @@ col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
 
 /* The meta rows. */
 enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS,
-	META_KEYS, META_NOTES };
+	META_KEYS, META_NOTES, META_OPEN };
 
 /* meta value id, malloc'd (NULL when missing): read straight into it. */
 static int
@@ -250,7 +252,8 @@ struct part {
 static const struct part PEOPLE = { META_PEOPLE, "people-", true, 1 };
 static const struct part FILES = { META_FILES, "files-", false, 2 };
 static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
-static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT };
+static const struct part OPEN = { META_OPEN, "open-", false, 8 };
+static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN };
 
 /* 8 bytes little-endian, by one load or store where the machine is. */
 static void
@@ -1997,6 +2000,25 @@ cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
 	return rc;
 }
 
+/* The open follow-ups of c, as the meta and the open part keep them. */
+static int
+encode_open(struct kith_buf *b, const struct cmeta *c)
+{
+	int rc = kith_put_uv(b, c->nopen);
+
+	for (size_t i = 0; i < c->nopen; i++) {
+		const struct ometa *o = &c->open[i];
+		rc |= kith_put_str(b, o->text);
+		rc |= kith_put_sv(b, o->due);
+		rc |= kith_put_uv(b, (uint64_t)o->line);
+		rc |= kith_put_uv(b, o->box_off);
+		rc |= kith_put_uv(b, o->npeople);
+		for (size_t j = 0; j < o->npeople; j++)
+			rc |= kith_put_str(b, o->people[j]);
+	}
+	return rc;
+}
+
 static int
 encode_cmeta(struct kith_buf *b, const struct cmeta *c)
 {
@@ -2010,18 +2032,30 @@ encode_cmeta(struct kith_buf *b, const struct cmeta *c)
 		for (size_t j = 0; j < c->ninter[i]; j++)
 			rc |= kith_put_str(b, c->inter[i][j]);
 	}
-	rc |= kith_put_uv(b, c->nopen);
-	for (size_t i = 0; i < c->nopen; i++) {
-		const struct ometa *o = &c->open[i];
-		rc |= kith_put_str(b, o->text);
-		rc |= kith_put_sv(b, o->due);
-		rc |= kith_put_uv(b, (uint64_t)o->line);
-		rc |= kith_put_uv(b, o->box_off);
-		rc |= kith_put_uv(b, o->npeople);
-		for (size_t j = 0; j < o->npeople; j++)
-			rc |= kith_put_str(b, o->people[j]);
-	}
+	rc |= encode_open(b, c);
 	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
+}
+
+/* The open follow-ups encode_open wrote, from r into out. */
+static int
+decode_open(struct kith_dec *r, struct cmeta *out, struct kith_arena *a)
+{
+	out->nopen = kith_get_count(r, 5);
+	if (!(out->open = calloc(out->nopen + 1, sizeof *out->open)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < out->nopen && !r->bad; i++) {
+		struct ometa *o = &out->open[i];
+		o->text = kith_get_sstr(r);
+		o->due = (kith_date)kith_get_sv(r);
+		o->line = kith_get_int(r);
+		o->box_off = kith_get_uv(r);
+		o->npeople = kith_get_count(r, 1);
+		if (o->npeople && !(o->people = kith_arena_alloc(a, o->npeople * sizeof *o->people)))
+			return KITH_ERROR;
+		for (size_t j = 0; j < o->npeople; j++)
+			o->people[j] = kith_get_sstr(r);
+	}
+	return 0;
 }
 
 /*
@@ -2034,6 +2068,7 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, a, false };
 	size_t n;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	n = kith_get_count(&r, 1);
@@ -2063,21 +2098,8 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 		out->ninter[i] = k;
 	}
 open:
-	out->nopen = kith_get_count(&r, 5);
-	if (!(out->open = calloc(out->nopen + 1, sizeof *out->open)))
-		return kith_error_set(KITH_ERROR, "out of memory");
-	for (size_t i = 0; i < out->nopen && !r.bad; i++) {
-		struct ometa *o = &out->open[i];
-		o->text = kith_get_sstr(&r);
-		o->due = (kith_date)kith_get_sv(&r);
-		o->line = kith_get_int(&r);
-		o->box_off = kith_get_uv(&r);
-		o->npeople = kith_get_count(&r, 1);
-		if (o->npeople && !(o->people = kith_arena_alloc(a, o->npeople * sizeof *o->people)))
-			return KITH_ERROR;
-		for (size_t j = 0; j < o->npeople; j++)
-			o->people[j] = kith_get_sstr(&r);
-	}
+	if ((rc = decode_open(&r, out, a)) != 0)
+		return rc;
 	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
 }
 
@@ -2207,6 +2229,12 @@ struct wchunk {
 	size_t oldlen;
 };
 
+/* A chunk's open follow-ups for the open part: bytes [off, off + len) of ob. */
+struct orec {
+	int64_t id;
+	size_t off, len;
+};
+
 struct refresh {
 	struct ix *ix;
 	struct state old, new;
@@ -2219,6 +2247,12 @@ struct refresh {
 	struct kith_arena *a;
 	struct kith_buf buf;
 	int64_t now;
+	/* the open part's changes: chunks added to it, and taken out */
+	struct orec *oadd;
+	size_t noadd, capoadd;
+	int64_t *odel;
+	size_t nodel, capodel;
+	struct kith_buf ob;
 };
 
 static int
@@ -2230,6 +2264,39 @@ push_w(struct refresh *r, const struct wchunk *w)
 		return KITH_ERROR;
 	r->w = v;
 	r->w[r->nw++] = *w;
+	return 0;
+}
+
+/* Chunk id's open follow-ups (c's), if any, go into the open part. */
+static int
+open_add(struct refresh *r, int64_t id, const struct cmeta *c)
+{
+	struct orec *v;
+	size_t off = r->ob.len;
+
+	if (!c->nopen)
+		return 0;
+	if (!(v = grow(r->oadd, r->noadd, &r->capoadd, sizeof *v)))
+		return KITH_ERROR;
+	r->oadd = v;
+	if (encode_open(&r->ob, c) != 0)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	r->oadd[r->noadd++] = (struct orec){ id, off, r->ob.len - off };
+	return 0;
+}
+
+/* Chunk id's open follow-ups (c's), if any, leave the open part. */
+static int
+open_drop(struct refresh *r, int64_t id, const struct cmeta *c)
+{
+	int64_t *v;
+
+	if (!c->nopen)
+		return 0;
+	if (!(v = grow(r->odel, r->nodel, &r->capodel, sizeof *v)))
+		return KITH_ERROR;
+	r->odel = v;
+	r->odel[r->nodel++] = id;
 	return 0;
 }
 
@@ -2685,6 +2752,9 @@ out:
 static void
 refresh_free(struct refresh *r)
 {
+	free(r->oadd);
+	free(r->odel);
+	kith_buf_free(&r->ob);
 	state_free(&r->old);
 	free(r->new.files);
 	for (size_t i = 0; i < r->new.ndirs; i++)
@@ -2702,6 +2772,99 @@ refresh_free(struct refresh *r)
 	free(r->t.pd);
 	kith_arena_free(r->a);
 	kith_buf_free(&r->buf);
+}
+
+static int
+cmp_orec(const void *a, const void *b)
+{
+	const struct orec *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Past one chunk's open follow-ups (encode_open's bytes). */
+static void
+skip_open(struct kith_dec *r)
+{
+	for (size_t i = kith_get_count(r, 5); i > 0 && !r->bad; i--) {
+		(void)kith_get_sstr(r);
+		(void)kith_get_sv(r);
+		(void)kith_get_uv(r);
+		(void)kith_get_uv(r);
+		for (size_t k = kith_get_count(r, 1); k > 0 && !r->bad; k--)
+			(void)kith_get_sstr(r);
+	}
+}
+
+static int
+put_orec(struct kith_buf *b, int64_t *last, int64_t id, const void *p, size_t n)
+{
+	int rc = kith_put_uv(b, (uint64_t)(id - *last));
+
+	*last = id;
+	return rc | kith_buf_put(b, p, n);
+}
+
+/*
+ * The open part anew, when chunks with open follow-ups came or went: the
+ * old part's records but the ones taken out, and the ones added, by id.
+ * The part is a count, then per chunk its id (as the step from the one
+ * before) and its open follow-ups as its meta has them (encode_open).
+ */
+static int
+write_open(struct refresh *r, bool cold)
+{
+	struct kith_map *om = NULL;
+	struct kith_buf b = KITH_BUF_INIT, all = KITH_BUF_INIT;
+	struct kith_dec in = { NULL, NULL, NULL, false };
+	size_t nold = 0, n = 0, j = 0, d = 0;
+	int64_t oid = 0, last = 0;
+	int rc = 0;
+
+	if (!cold && !r->noadd && !r->nodel)
+		return 0;
+	if (!cold && (rc = get_part(r->ix, &OPEN, &om)) != 0)
+		return rc;
+	if (!cold && !om)
+		return IX_DAMAGED; /* every refresh since the first keeps one */
+	kith_sort(r->oadd, r->noadd, sizeof *r->oadd, cmp_orec);
+	kith_sort(r->odel, r->nodel, sizeof *r->odel, cmp_i64);
+	if (om) {
+		in = (struct kith_dec){ om->data, (const unsigned char *)om->data + om->len,
+			NULL, false };
+		nold = kith_get_count(&in, 2);
+	}
+	for (size_t i = 0; rc == 0 && !in.bad; i++) {
+		int64_t id = INT64_MAX;
+		const unsigned char *from = NULL;
+		if (i < nold) {
+			oid += (int64_t)kith_get_uv(&in);
+			id = oid;
+			from = in.p;
+			skip_open(&in);
+		}
+		for (; rc == 0 && j < r->noadd && r->oadd[j].id < id; j++, n++)
+			rc = put_orec(&b, &last, r->oadd[j].id, r->ob.ptr + r->oadd[j].off,
+				r->oadd[j].len);
+		if (i >= nold)
+			break;
+		while (d < r->nodel && r->odel[d] < id)
+			d++;
+		if ((d < r->nodel && r->odel[d] == id) || (j < r->noadd && r->oadd[j].id == id))
+			continue; /* taken out, or about to be written anew */
+		rc = put_orec(&b, &last, id, from, (size_t)(in.p - from));
+		n++;
+	}
+	if (rc == 0 && (in.bad || in.p != in.end))
+		rc = IX_DAMAGED;
+	if (rc == 0 && (kith_put_uv(&all, n) < 0 || kith_buf_put(&all, b.ptr, b.len) < 0))
+		rc = KITH_ERROR;
+	if (rc == 0)
+		rc = put_part(r->ix, &OPEN, all.ptr, all.len);
+	kith_map_free(om);
+	kith_buf_free(&b);
+	kith_buf_free(&all);
+	return rc;
 }
 
 /* Drop the chunks of an old file: edits removing them from the postings. */
@@ -2733,8 +2896,9 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		free(data);
 		if (data && !keep)
 			return KITH_ERROR;
-		if ((rc = decode_cmeta(&c, keep, len, r->a, false)) == 0)
-			rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a);
+		if ((rc = decode_cmeta(&c, keep, len, r->a, false)) == 0 &&
+		    (rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a)) == 0)
+			rc = open_drop(r, id, &c);
 		cmeta_free(&c);
 		if (rc)
 			return rc;
@@ -3254,13 +3418,16 @@ apply(struct refresh *r)
 			goto out;
 		}
 		memcpy(keep, wc->oldmeta, wc->oldlen);
-		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false)) == 0)
-			rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a);
+		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false)) == 0 &&
+		    (rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a)) == 0)
+			rc = open_drop(r, wc->id, &oc);
 		cmeta_free(&oc);
 		if (rc || (rc = cmeta_of(&nc, &wc->c, r->a)) != 0)
 			goto out;
 		rc = cmeta_edits(&r->pe, &nc, wc->id,
 			(const struct kith_entry *const *)wc->c.entries, true, true, r->a);
+		if (rc == 0)
+			rc = open_add(r, wc->id, &nc);
 		kith_buf_clear(&r->buf);
 		if (rc == 0)
 			rc = encode_cmeta(&r->buf, &nc);
@@ -3299,9 +3466,10 @@ apply(struct refresh *r)
 			if (!f->nchunks)
 				f->first = id;
 			f->nchunks++;
-			if ((rc = cmeta_of(&c, &wc->c, r->a)) == 0)
-				rc = cmeta_edits(&r->pe, &c, id,
-					(const struct kith_entry *const *)wc->c.entries, true, false, r->a);
+			if ((rc = cmeta_of(&c, &wc->c, r->a)) == 0 &&
+			    (rc = cmeta_edits(&r->pe, &c, id,
+			    (const struct kith_entry *const *)wc->c.entries, true, false, r->a)) == 0)
+				rc = open_add(r, id, &c);
 			kith_buf_clear(&r->buf);
 			if (rc == 0)
 				rc = encode_cmeta(&r->buf, &c);
@@ -3326,7 +3494,8 @@ apply(struct refresh *r)
 			ns->files[kf++] = ns->files[i];
 	ns->nfiles = kf;
 	tr("a:insert");
-	if ((rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
+	if ((rc = write_open(r, cold)) != 0 ||
+	    (rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
 		goto out;
 	tr("a:pedits");
 	if ((rc = totals(r, people_changed, cold)) != 0 ||
@@ -3783,8 +3952,64 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 	return 0;
 }
 
+/* The open follow-ups c has, of the file at path, into m. */
+static int
+add_open(struct kith_model *m, const struct cmeta *c, const char *path)
+{
+	for (size_t j = 0; j < c->nopen; j++) {
+		const struct ometa *o = &c->open[j];
+		struct kith_followup *fu = kith_arena_alloc(m->arena, sizeof *fu);
+		if (!fu || kith_model_push_followup(m, fu) < 0 ||
+		    !(fu->people = kith_arena_alloc(m->arena,
+		    (o->npeople + 1) * sizeof *fu->people)))
+			return KITH_ERROR;
+		fu->path = path;
+		fu->text = o->text;
+		fu->due = o->due;
+		fu->line = o->line;
+		fu->box_off = (size_t)o->box_off;
+		for (size_t k = 0; k < o->npeople; k++)
+			if (!(fu->people[fu->npeople++] = kith_model_by_slug(m, o->people[k])))
+				return IX_DAMAGED; /* resolved to someone not there */
+	}
+	return 0;
+}
+
 /*
- * For KITH_Q_ALONE: the open follow-ups of the chunks ids[0..n), from
+ * For KITH_Q_ALONE: the open follow-ups of every journal chunk, from the
+ * open part (write_open), each with its people; the part's bytes are the
+ * model's (om attached).
+ */
+static int
+load_open(struct kith_model *m, const struct kith_map *om,
+	const struct fent *const *byid, size_t nbyid)
+{
+	struct kith_dec r = { om->data, (const unsigned char *)om->data + om->len,
+		m->arena, false };
+	const struct fent *pf = NULL;
+	const char *path = NULL;
+	size_t n = kith_get_count(&r, 2);
+	int64_t id = 0;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < n && !r.bad; i++) {
+		struct cmeta c = { 0 };
+		id += (int64_t)kith_get_uv(&r);
+		const struct fent *f = chunk_file(byid, nbyid, id);
+		if (!f)
+			return IX_DAMAGED;
+		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
+			return KITH_ERROR;
+		pf = f;
+		if ((rc = decode_open(&r, &c, m->arena)) == 0)
+			rc = add_open(m, &c, path);
+		cmeta_free(&c);
+	}
+	return rc ? rc : r.bad || r.p != r.end ? IX_DAMAGED : 0;
+}
+
+/*
+ * For KITH_Q_HEADS: the open follow-ups of the chunks ids[0..n), from
  * their meta alone (no entries, no mentions), each with its people.
  */
 static int
@@ -3821,25 +4046,8 @@ load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
 			rc = db_fail(ix, "read a chunk");
 			break;
 		}
-		rc = decode_cmeta(&c, data, len, m->arena, true);
-		for (size_t j = 0; rc == 0 && j < c.nopen; j++) {
-			const struct ometa *o = &c.open[j];
-			struct kith_followup *fu = kith_arena_alloc(m->arena, sizeof *fu);
-			if (!fu || kith_model_push_followup(m, fu) < 0 ||
-			    !(fu->people = kith_arena_alloc(m->arena,
-			    (o->npeople + 1) * sizeof *fu->people))) {
-				rc = KITH_ERROR;
-				break;
-			}
-			fu->path = path;
-			fu->text = o->text;
-			fu->due = o->due;
-			fu->line = o->line;
-			fu->box_off = (size_t)o->box_off;
-			for (size_t k = 0; rc == 0 && k < o->npeople; k++)
-				if (!(fu->people[fu->npeople++] = kith_model_by_slug(m, o->people[k])))
-					rc = IX_DAMAGED; /* resolved to someone not there */
-		}
+		if ((rc = decode_cmeta(&c, data, len, m->arena, true)) == 0)
+			rc = add_open(m, &c, path);
 		cmeta_free(&c);
 	}
 	if (bl)
@@ -3989,17 +4197,24 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			rc = posting_ids(ix, get, k.ptr, &ids, &nids, &capids);
 		kith_buf_free(&k);
 	}
-	if (rc == 0 && (q->flags & KITH_Q_OPEN))
+	if (rc == 0 && (q->flags & KITH_Q_OPEN) && !alone)
 		rc = posting_ids(ix, get, "o:", &ids, &nids, &capids);
 	if (rc == 0 && (q->flags & KITH_Q_FOLLOWUPS))
 		rc = posting_ids(ix, get, "f:", &ids, &nids, &capids);
 	if (rc)
 		goto out;
-	if (alone && nids) {
-		if ((rc = files_by_id(&byid, &nbyid, &s)) != 0 ||
-		    (rc = load_alone(ix, m, ids, nids, byid, nbyid)) != 0)
+	if (alone) {
+		struct kith_map *om;
+		if ((rc = get_part(ix, &OPEN, &om)) != 0)
 			goto out;
-		nids = 0;
+		if (!om) {
+			rc = IX_STALE; /* made meanwhile by someone else: look again */
+			goto out;
+		}
+		if ((rc = attach_map(m, om)) < 0 ||
+		    (rc = files_by_id(&byid, &nbyid, &s)) != 0 ||
+		    (rc = load_open(m, om, byid, nbyid)) != 0)
+			goto out;
 	}
 	/* ids to files; whole files for dates and for all */
 	if (nids && (rc = files_by_id(&byid, &nbyid, &s)) != 0)
@@ -4108,8 +4323,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			efrom = es.n;
 		}
 	}
+	tr("blobs");
 	if ((rc = load_texts(ix, m, tfs, ntf, (struct kith_entry **)es.v)) != 0)
 		goto out;
+	tr("texts");
 	if (bare && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
 	    q->npeople, q->ndays != 0)) != 0)
 		goto out;

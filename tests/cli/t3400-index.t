@@ -830,6 +830,62 @@ test_expect 'a files part of garbage, its size kept, is rebuilt with a warning' 
 	damaged todo --json
 '
 
+# kith due and todo read the open follow-ups from a part of their own.
+test_expect 'the open part: one file, replaced only when open follow-ups change' '
+	warm &&
+	test "$(ls .kith/open-* | wc -l)" -eq 1 &&
+	ls .kith/open-* >"$CMP/before" &&
+	printf "# 2026-11-26\n\n## 10:00 Walk with @ana-lima\n" >journal/2026/2026-11-26.md &&
+	same_warm due --json &&
+	ls .kith/open-* >"$CMP/after" &&
+	check_same "$CMP/before" "$CMP/after" &&
+	sed -i "s/^- \[ \] book the restaurant/- [x] book the restaurant/" \
+		journal/2026/2026-11-24.md &&
+	same_warm todo --json &&
+	! grep -q "book the restaurant" "$CMP/warm.out" &&
+	grep -q "send @frank-mo the notes" "$CMP/warm.out" &&
+	ls .kith/open-* >"$CMP/after" &&
+	test "$(wc -l <"$CMP/after")" -eq 1 &&
+	! cmp -s "$CMP/before" "$CMP/after" &&
+	printf "\n## 11:00 Call with @ben-okoro\n- [ ] ask @ben-okoro about the move\n" \
+		>>journal/2026/2026-11-26.md &&
+	same_warm todo --json &&
+	grep -q "ask @ben-okoro about the move" "$CMP/warm.out" &&
+	same_warm due &&
+	rm journal/2026/2026-11-10.md &&
+	same_warm todo &&
+	! grep -q "flat listings" "$CMP/warm.out" &&
+	rm journal/2026/2026-11-26.md &&
+	git checkout -q -- journal &&
+	same_warm todo --json &&
+	grep -q "book the restaurant" "$CMP/warm.out" &&
+	grep -q "flat listings" "$CMP/warm.out" &&
+	! grep -q "about the move" "$CMP/warm.out" &&
+	same_warm due --json
+'
+
+test_expect 'an open part removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/open-* &&
+	damaged due --json
+'
+
+test_expect 'an open part truncated is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/open-*) &&
+	truncate -s 40 "$f" &&
+	damaged todo
+'
+
+test_expect 'an open part of garbage, its size kept, is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/open-*) &&
+	size=$(wc -c <"$f") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	damaged todo --json
+'
+
 test_expect 'a damaged index takes its people file with it' '
 	warm &&
 	old=$(ls .kith/people-*) &&
@@ -838,7 +894,8 @@ test_expect 'a damaged index takes its people file with it' '
 	test ! -e "$old" &&
 	test "$(ls .kith/people-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/files-* | wc -l)" -eq 1 &&
-	test "$(ls .kith/pstat-* | wc -l)" -eq 1
+	test "$(ls .kith/pstat-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/open-* | wc -l)" -eq 1
 '
 
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of

@@ -53,19 +53,25 @@
 
 #include "internal.h"
 
-/* Phase times on stderr, for profiling only: build with -DKITH_TRACE_INDEX. */
+/*
+ * Phase times (ms) and minor faults (4 KB pages or huge pages first
+ * touched) on stderr, for profiling only: build with -DKITH_TRACE_INDEX.
+ */
 #ifdef KITH_TRACE_INDEX
 #include <stdio.h>
+#include <sys/resource.h>
 static void
 tr(const char *what)
 {
 	static int64_t t0;
 	struct timespec ts;
+	struct rusage ru;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	getrusage(RUSAGE_SELF, &ru);
 	int64_t t = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	if (!t0)
 		t0 = t;
-	fprintf(stderr, "%.2f %s  ", (t - t0) / 1000.0, what);
+	fprintf(stderr, "%.2f %s/%ld  ", (t - t0) / 1000.0, what, ru.ru_minflt);
 }
 #else
 #define tr(what) ((void)0)
@@ -2227,6 +2233,14 @@ struct wchunk {
 	struct kith_chunk c;
 	void *oldmeta;        /* an existing chunk's meta bytes */
 	size_t oldlen;
+	const void *bytes;    /* a new one's, as its parse wrote them */
+	size_t nbytes;
+};
+
+/* A chunk's bytes as its parse wrote them (kith_chunk_write). */
+struct span {
+	const void *p;
+	size_t n;
 };
 
 /* A chunk's open follow-ups for the open part: bytes [off, off + len) of ob. */
@@ -2946,7 +2960,7 @@ serialize(struct kith_buf *b, const struct kith_chunk *c, size_t n)
 
 /* Parse one file into a model of its own and cut it into chunks. */
 static void
-parse_job(struct job *j, struct kith_repo *repo)
+parse_job(struct job *j, struct kith_repo *repo, struct kith_folds **fc)
 {
 	struct kith_model *m = NULL;
 	struct kith_chunk *cs = NULL;
@@ -2968,6 +2982,9 @@ parse_job(struct job *j, struct kith_repo *repo)
 			rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
+	/* the keys folded here, on two threads: the bytes are the chunks' own */
+	if ((rc = kith_model_fold_keys(m, fc)) < 0)
+		goto out;
 	struct kith_entry **es = (struct kith_entry **)b->entries.v;
 	struct kith_followup **fs = (struct kith_followup **)b->followups.v;
 	struct kith_mention **ms = (struct kith_mention **)b->mentions.v;
@@ -3019,6 +3036,7 @@ static void *
 parse_worker(void *arg)
 {
 	struct jobs *js = arg;
+	struct kith_folds *fc = NULL;
 
 	for (;;) {
 		size_t i;
@@ -3027,8 +3045,9 @@ parse_worker(void *arg)
 		pthread_mutex_unlock(&js->mu);
 		if (i >= js->n)
 			break;
-		parse_job(&js->v[i], js->repo);
+		parse_job(&js->v[i], js->repo, &fc);
 	}
+	kith_folds_free(fc);
 	return NULL;
 }
 
@@ -3055,7 +3074,7 @@ parse_all(struct jobs *js)
 /* The chunks of a parsed file into m (which keeps the bytes). */
 static int
 decode_job(struct kith_model *m, struct job *j, const char *path,
-	struct kith_chunk **out, size_t *n)
+	struct kith_chunk **out, struct span **spans, size_t *n)
 {
 	struct kith_dec r;
 	struct kith_chunk *cs;
@@ -3074,12 +3093,14 @@ decode_job(struct kith_model *m, struct job *j, const char *path,
 	r = (struct kith_dec){ (unsigned char *)bytes, (unsigned char *)bytes + len,
 		NULL, false };
 	*n = kith_get_count(&r, 1);
-	if (!(cs = kith_arena_alloc(m->arena, (*n + 1) * sizeof *cs)))
+	if (!(cs = kith_arena_alloc(m->arena, (*n + 1) * sizeof *cs)) ||
+	    !(*spans = kith_arena_alloc(m->arena, (*n + 1) * sizeof **spans)))
 		return KITH_ERROR;
 	for (size_t i = 0; i < *n; i++) {
 		size_t l = kith_get_count(&r, 1);
 		if (r.bad || kith_chunk_read(m, path, r.p, l, &cs[i]) < 0)
 			return kith_error_set(KITH_ERROR, "cannot index '%s'", path);
+		(*spans)[i] = (struct span){ r.p, l };
 		r.p += l;
 	}
 	*out = cs;
@@ -3092,18 +3113,19 @@ decode_job(struct kith_model *m, struct job *j, const char *path,
  */
 static int
 take_job(struct refresh *r, struct job *j, struct stat *st, bool *gone,
-	struct fent *f, struct kith_chunk **c, size_t *nc)
+	struct fent *f, struct kith_chunk **c, struct span **spans, size_t *nc)
 {
 	const char *path;
 
 	*c = NULL;
+	*spans = NULL;
 	*nc = 0;
 	*st = j->st;
 	*gone = j->gone;
 	if (j->warning)
 		return (f->warning = kith_arena_strdup(r->a, j->warning)) ? 0 : KITH_ERROR;
 	if (!(path = kith_arena_strdup(r->m->arena, j->path)) ||
-	    decode_job(r->m, j, path, c, nc) < 0)
+	    decode_job(r->m, j, path, c, spans, nc) < 0)
 		return KITH_ERROR;
 	return 0;
 }
@@ -3260,11 +3282,12 @@ apply(struct refresh *r)
 		b->followups.n = kf;
 		for (size_t i = 0; i < w->nfiles; i++) {
 			struct kith_chunk *c;
+			struct span *sp;
 			size_t nc;
 			if (!parsed[i] || !is_person_path(w->files[i].path))
 				continue;
 			if ((rc = take_job(r, jobof[i], &stats[i], &gone[i],
-			    &ns->files[i], &c, &nc)) < 0)
+			    &ns->files[i], &c, &sp, &nc)) < 0)
 				goto out;
 			if (nc && c[0].person)
 				pc.v[pc.n++] = c[0];
@@ -3312,14 +3335,16 @@ apply(struct refresh *r)
 	/* The journal part: the changed files' chunks. */
 	for (size_t i = 0; i < w->nfiles; i++) {
 		struct kith_chunk *c;
+		struct span *sp;
 		size_t nc;
 		if (!parsed[i] || is_person_path(w->files[i].path))
 			continue;
 		if ((rc = take_job(r, jobof[i], &stats[i], &gone[i], &ns->files[i],
-		    &c, &nc)) < 0)
+		    &c, &sp, &nc)) < 0)
 			goto out;
 		for (size_t k = 0; k < nc; k++)
-			if ((rc = push_w(r, &(struct wchunk){ 0, i, c[k], NULL, 0 })) < 0)
+			if ((rc = push_w(r, &(struct wchunk){ 0, i, c[k], NULL, 0,
+			    sp[k].p, sp[k].n })) < 0)
 				goto out;
 	}
 	size_t nnew = r->nw;
@@ -3352,7 +3377,8 @@ apply(struct refresh *r)
 			}
 			if (!nf || !nf->id)
 				continue; /* its file changed or went: parsed anew */
-			struct wchunk wc = { ids[i], (size_t)(nf - ns->files), { 0 }, NULL, 0 };
+			struct wchunk wc = { ids[i], (size_t)(nf - ns->files), { 0 }, NULL, 0,
+				NULL, 0 };
 			void *data;
 			size_t len;
 			sqlite3_bind_int64(st, 1, ids[i]);
@@ -3477,8 +3503,19 @@ apply(struct refresh *r)
 			if (rc)
 				goto out;
 			size_t mlen = r->buf.len;
-			if ((rc = kith_chunk_write(&r->buf, &wc->c)) < 0)
+			/* the parse's bytes: the keys were folded there already */
+			if ((rc = wc->bytes ? kith_buf_put(&r->buf, wc->bytes, wc->nbytes) :
+			    kith_chunk_write(&r->buf, &wc->c)) < 0)
 				goto out;
+#ifdef KITH_CHECK_BYTES
+			{
+				struct kith_buf chk = KITH_BUF_INIT;
+				kith_chunk_write(&chk, &wc->c);
+				if (chk.len != r->buf.len - mlen || memcmp(chk.ptr, r->buf.ptr + mlen, chk.len))
+					abort();
+				kith_buf_free(&chk);
+			}
+#endif
 			sqlite3_bind_int64(ins, 1, id);
 			sqlite3_bind_blob(ins, 2, r->buf.ptr, (int)mlen, SQLITE_STATIC);
 			sqlite3_bind_blob(ins, 3, r->buf.ptr + mlen, (int)(r->buf.len - mlen),

@@ -365,6 +365,14 @@ int kith_model_load_file(struct kith_model *m, struct kith_repo *repo,
  * keys built: the index's people come so.
  */
 int kith_model_finish_rest(struct kith_model *m, size_t from);
+/*
+ * Fold the key of each mention of m that has none, as the finish would,
+ * folding each target once per *fc (made when NULL; kith_folds_free): the
+ * keys point into *fc, which must outlive m's use of them (model.c).
+ */
+struct kith_folds;
+int kith_model_fold_keys(struct kith_model *m, struct kith_folds **fc);
+void kith_folds_free(struct kith_folds *fc);
 /* The order of m->entries: date, time, path, line (model.c). */
 int kith_entry_order(const struct kith_entry *x, const struct kith_entry *y);
 /* The date of journal file ".../YYYY-MM-DD.md"; KITH_EINVALID if none (journal.c). */

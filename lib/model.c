@@ -311,6 +311,62 @@ memo_slot(struct memo *memo, size_t cap, enum kith_mention_kind kind, const char
 	}
 }
 
+/* ---- folding ahead, on the index's parsing threads ---- */
+
+struct kith_folds {
+	struct memo *v; /* key: a target (in a); folded: it folded (in a) */
+	size_t cap, n;
+	struct kith_arena *a;
+};
+
+void
+kith_folds_free(struct kith_folds *fc)
+{
+	if (fc) {
+		free(fc->v);
+		kith_arena_free(fc->a);
+		free(fc);
+	}
+}
+
+int
+kith_model_fold_keys(struct kith_model *m, struct kith_folds **fcp)
+{
+	struct kith_model_build *b = m->build;
+	struct kith_folds *fc = *fcp;
+
+	if (!fc) {
+		if (!(fc = calloc(1, sizeof *fc)))
+			return kith_error_set(KITH_ERROR, "out of memory");
+		if (kith_arena_new(&fc->a) < 0) {
+			free(fc);
+			return KITH_ERROR;
+		}
+		*fcp = fc;
+	}
+	for (size_t i = 0; i < b->mentions.n; i++) {
+		struct kith_mention *mn = b->mentions.v[i];
+		if (mn->key)
+			continue;
+		if (2 * (fc->n + 1) > fc->cap && !(fc->v = memo_grow(fc->v, &fc->cap))) {
+			fc->cap = fc->n = 0;
+			return kith_error_set(KITH_ERROR, "out of memory");
+		}
+		struct memo *f = memo_slot(fc->v, fc->cap, KITH_MENTION_AT, mn->target);
+		if (!f->key) {
+			const char *k = fold(fc->a, mn->target, strlen(mn->target));
+			const char *t = k ? kith_arena_strdup(fc->a, mn->target) : NULL;
+			if (!t)
+				continue; /* left to the finish, which fails alike */
+			f->key = t;
+			f->folded = k;
+			fc->n++;
+		}
+		mn->key = f->folded;
+	}
+	return 0;
+}
+
 int
 kith_model_resolve(struct kith_person **out, struct kith_model *m,
 	enum kith_mention_kind kind, const char *target, size_t len)

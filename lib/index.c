@@ -15,9 +15,11 @@
  *                  and the newest one
  *   meta 'open'    names .kith/open-GEN: the open follow-ups of every
  *                  journal chunk that has any, by chunk id (write_open)
+ *   meta 'terms'   names .kith/terms-GEN: the keys and slugs that chunk
+ *                  meta names by number
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
- *                  adds to the postings
+ *                  adds to the postings (its meta)
  *   posting        chunk ids by the folded target of a mention ("t:"),
  *                  by tag ("g:"), with open follow-ups ("o:"), with any
  *                  follow-up ("f:"); and each person's interactions
@@ -79,7 +81,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 15"
+#define INDEX_VERSION "kith-index 16"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -180,7 +182,7 @@ col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
 
 /* The meta rows. */
 enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS,
-	META_KEYS, META_NOTES, META_OPEN };
+	META_KEYS, META_NOTES, META_OPEN, META_TERMS };
 
 /* meta value id, malloc'd (NULL when missing): read straight into it. */
 static int
@@ -259,7 +261,8 @@ static const struct part PEOPLE = { META_PEOPLE, "people-", true, 1 };
 static const struct part FILES = { META_FILES, "files-", false, 2 };
 static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
 static const struct part OPEN = { META_OPEN, "open-", false, 8 };
-static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN };
+static const struct part TERMS = { META_TERMS, "terms-", false, 16 };
+static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN, &TERMS };
 
 /* 8 bytes little-endian, by one load or store where the machine is. */
 static void
@@ -1899,6 +1902,129 @@ out:
 	return rc;
 }
 
+/*
+ * ---- the terms: the strings a chunk's meta names by number ----
+ *
+ * A chunk's meta names its keys ("t:jane", "g:work", "o:") and whom its
+ * entries are with (slugs) by their numbers in the terms part
+ * (.kith/terms-GEN: a count, then the strings), ~2 bytes each instead of
+ * ~15. A number is never reused while the index lives: a refresh only
+ * adds the strings it has not seen, at the end.
+ */
+struct terms {
+	struct kith_map *map; /* the part as the refresh found it */
+	const char **v;       /* by number */
+	size_t n, cap, nold;
+	uint32_t *slots;      /* hash of v: number + 1, 0 when free */
+	size_t scap;
+	bool loaded;
+};
+
+static void
+terms_free(struct terms *t)
+{
+	kith_map_free(t->map);
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static uint32_t
+hash_term(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h;
+}
+
+/* The terms part into t (none yet on a first build). */
+static int
+terms_load(struct ix *ix, struct terms *t, bool cold)
+{
+	struct kith_dec r;
+	int rc;
+
+	if (t->loaded)
+		return 0;
+	t->loaded = true;
+	if (cold)
+		return 0;
+	if ((rc = get_part(ix, &TERMS, &t->map)) != 0)
+		return rc;
+	if (!t->map)
+		return IX_DAMAGED; /* every refresh since the first keeps one */
+	r = (struct kith_dec){ t->map->data, (const unsigned char *)t->map->data +
+		t->map->len, NULL, false };
+	t->n = t->nold = t->cap = kith_get_count(&r, 2);
+	if (!(t->v = malloc((t->n + 1) * sizeof *t->v)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < t->n; i++)
+		if (!(t->v[i] = kith_get_sstr(&r)))
+			r.bad = true;
+	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
+}
+
+/* The number of s, given one when new (s then borrowed: it must outlive t). */
+static int
+terms_id(struct terms *t, const char *s, uint64_t *id)
+{
+	if (2 * (t->n + 1) > t->scap) {
+		size_t nc = t->scap ? 2 * t->scap : 1024;
+		while (nc < 2 * (t->n + 1))
+			nc *= 2;
+		uint32_t *v = calloc(nc, sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		free(t->slots);
+		t->slots = v;
+		t->scap = nc;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t h = hash_term(t->v[i]) & (nc - 1);
+			while (v[h])
+				h = (h + 1) & (nc - 1);
+			v[h] = (uint32_t)i + 1;
+		}
+	}
+	size_t h = hash_term(s) & (t->scap - 1);
+	for (; t->slots[h]; h = (h + 1) & (t->scap - 1))
+		if (!strcmp(t->v[t->slots[h] - 1], s)) {
+			*id = t->slots[h] - 1;
+			return 0;
+		}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? 2 * t->cap : 1024;
+		const char **v = realloc(t->v, nc * sizeof *v);
+		if (!v)
+			return kith_error_set(KITH_ERROR, "out of memory");
+		t->v = v;
+		t->cap = nc;
+	}
+	t->v[t->n] = s;
+	t->slots[h] = (uint32_t)++t->n;
+	*id = t->n - 1;
+	return 0;
+}
+
+/* The terms part anew, when the refresh added terms (always on a first build). */
+static int
+terms_write(struct ix *ix, const struct terms *t, bool cold)
+{
+	struct kith_buf b = KITH_BUF_INIT;
+	int rc = 0;
+
+	if (!t->loaded || (!cold && t->n == t->nold))
+		return 0;
+	rc |= kith_put_uv(&b, t->n);
+	for (size_t i = 0; i < t->n; i++)
+		rc |= kith_put_str(&b, t->v[i]);
+	rc = rc ? kith_error_set(KITH_ERROR, "out of memory") :
+		put_part(ix, &TERMS, b.ptr, b.len);
+	kith_buf_free(&b);
+	return rc;
+}
+
 /* ---- a chunk's row: what it adds to the postings ---- */
 
 /* The keys a chunk is found by, and whom its entries are interactions with. */
@@ -2025,21 +2151,41 @@ encode_open(struct kith_buf *b, const struct cmeta *c)
 	return rc;
 }
 
+/* c's meta: its keys and people by their numbers in t (they must outlive t). */
 static int
-encode_cmeta(struct kith_buf *b, const struct cmeta *c)
+encode_cmeta(struct kith_buf *b, const struct cmeta *c, struct terms *t)
 {
 	int rc = kith_put_uv(b, c->keys.n);
+	uint64_t id;
 
-	for (size_t i = 0; i < c->keys.n; i++)
-		rc |= kith_put_str(b, c->keys.v[i]);
+	for (size_t i = 0; i < c->keys.n; i++) {
+		if (terms_id(t, c->keys.v[i], &id) < 0)
+			return KITH_ERROR;
+		rc |= kith_put_uv(b, id);
+	}
 	rc |= kith_put_uv(b, c->nentries);
 	for (size_t i = 0; i < c->nentries; i++) {
 		rc |= kith_put_uv(b, c->ninter[i]);
-		for (size_t j = 0; j < c->ninter[i]; j++)
-			rc |= kith_put_str(b, c->inter[i][j]);
+		for (size_t j = 0; j < c->ninter[i]; j++) {
+			if (terms_id(t, c->inter[i][j], &id) < 0)
+				return KITH_ERROR;
+			rc |= kith_put_uv(b, id);
+		}
 	}
 	rc |= encode_open(b, c);
 	return rc ? kith_error_set(KITH_ERROR, "out of memory") : 0;
+}
+
+/* Term number r reads as, or NULL (r bad) when there is no such term. */
+static const char *
+get_term(struct kith_dec *r, const struct terms *t)
+{
+	uint64_t id = kith_get_uv(r);
+
+	if (id < t->n)
+		return t->v[id];
+	r->bad = true;
+	return NULL;
 }
 
 /* The open follow-ups encode_open wrote, from r into out. */
@@ -2065,12 +2211,13 @@ decode_open(struct kith_dec *r, struct cmeta *out, struct kith_arena *a)
 }
 
 /*
- * Decode meta bytes (kept alive by the caller: strings point into them);
- * with open_only, only the open follow-ups (past the rest).
+ * Decode meta bytes (kept alive by the caller: strings point into them,
+ * and into t); with open_only (t NULL), only the open follow-ups (past
+ * the rest).
  */
 static int
 decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena *a,
-	bool open_only)
+	bool open_only, const struct terms *t)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, a, false };
 	size_t n;
@@ -2079,15 +2226,19 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 	memset(out, 0, sizeof *out);
 	n = kith_get_count(&r, 1);
 	for (size_t i = 0; i < n && !r.bad; i++) {
-		const char *k = kith_get_sstr(&r);
-		if (!open_only && strset_add(&out->keys, k) < 0)
+		if (open_only) {
+			(void)kith_get_uv(&r);
+			continue;
+		}
+		const char *k = get_term(&r, t);
+		if (k && strset_add(&out->keys, k) < 0)
 			return KITH_ERROR;
 	}
 	n = kith_get_count(&r, 1);
 	if (open_only) {
 		for (size_t i = 0; i < n && !r.bad; i++)
-			for (size_t k = kith_get_count(&r, 1); k > 0; k--)
-				(void)kith_get_sstr(&r);
+			for (size_t k = kith_get_count(&r, 1); k > 0 && !r.bad; k--)
+				(void)kith_get_uv(&r);
 		goto open;
 	}
 	out->nentries = n;
@@ -2100,7 +2251,7 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 		if (k && !(out->inter[i] = kith_arena_alloc(a, k * sizeof *out->inter[i])))
 			return KITH_ERROR;
 		for (size_t j = 0; j < k; j++)
-			out->inter[i][j] = kith_get_sstr(&r);
+			out->inter[i][j] = get_term(&r, t);
 		out->ninter[i] = k;
 	}
 open:
@@ -2267,6 +2418,7 @@ struct refresh {
 	int64_t *odel;
 	size_t nodel, capodel;
 	struct kith_buf ob;
+	struct terms terms;
 };
 
 static int
@@ -2769,6 +2921,7 @@ refresh_free(struct refresh *r)
 	free(r->oadd);
 	free(r->odel);
 	kith_buf_free(&r->ob);
+	terms_free(&r->terms);
 	state_free(&r->old);
 	free(r->new.files);
 	for (size_t i = 0; i < r->new.ndirs; i++)
@@ -2910,7 +3063,7 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		free(data);
 		if (data && !keep)
 			return KITH_ERROR;
-		if ((rc = decode_cmeta(&c, keep, len, r->a, false)) == 0 &&
+		if ((rc = decode_cmeta(&c, keep, len, r->a, false, &r->terms)) == 0 &&
 		    (rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a)) == 0)
 			rc = open_drop(r, id, &c);
 		cmeta_free(&c);
@@ -3421,7 +3574,8 @@ apply(struct refresh *r)
 		goto out;
 	tr("a:finish");
 	/* Write: the chunks of changed and removed journal files go. */
-	if ((rc = prep(ix, &getm, "SELECT meta FROM chunk WHERE id = ?1")) != 0 ||
+	if ((rc = terms_load(ix, &r->terms, cold)) != 0 ||
+	    (rc = prep(ix, &getm, "SELECT meta FROM chunk WHERE id = ?1")) != 0 ||
 	    (rc = prep(ix, &del, "DELETE FROM chunk WHERE id BETWEEN ?1 AND ?2")) != 0 ||
 	    (rc = prep(ix, &ins, "INSERT INTO chunk(id, meta, data) VALUES(?1, ?2, ?3)")) != 0 ||
 	    (rc = prep(ix, &upd, "UPDATE chunk SET meta = ?2 WHERE id = ?1")) != 0)
@@ -3444,7 +3598,7 @@ apply(struct refresh *r)
 			goto out;
 		}
 		memcpy(keep, wc->oldmeta, wc->oldlen);
-		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false)) == 0 &&
+		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false, &r->terms)) == 0 &&
 		    (rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a)) == 0)
 			rc = open_drop(r, wc->id, &oc);
 		cmeta_free(&oc);
@@ -3456,7 +3610,7 @@ apply(struct refresh *r)
 			rc = open_add(r, wc->id, &nc);
 		kith_buf_clear(&r->buf);
 		if (rc == 0)
-			rc = encode_cmeta(&r->buf, &nc);
+			rc = encode_cmeta(&r->buf, &nc, &r->terms);
 		cmeta_free(&nc);
 		if (rc)
 			goto out;
@@ -3498,7 +3652,7 @@ apply(struct refresh *r)
 				rc = open_add(r, id, &c);
 			kith_buf_clear(&r->buf);
 			if (rc == 0)
-				rc = encode_cmeta(&r->buf, &c);
+				rc = encode_cmeta(&r->buf, &c, &r->terms);
 			cmeta_free(&c);
 			if (rc)
 				goto out;
@@ -3532,6 +3686,7 @@ apply(struct refresh *r)
 	ns->nfiles = kf;
 	tr("a:insert");
 	if ((rc = write_open(r, cold)) != 0 ||
+	    (rc = terms_write(ix, &r->terms, cold)) != 0 ||
 	    (rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
 		goto out;
 	tr("a:pedits");
@@ -4083,7 +4238,7 @@ load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
 			rc = db_fail(ix, "read a chunk");
 			break;
 		}
-		if ((rc = decode_cmeta(&c, data, len, m->arena, true)) == 0)
+		if ((rc = decode_cmeta(&c, data, len, m->arena, true, NULL)) == 0)
 			rc = add_open(m, &c, path);
 		cmeta_free(&c);
 	}

@@ -886,6 +886,49 @@ test_expect 'an open part of garbage, its size kept, is rebuilt with a warning' 
 	damaged todo --json
 '
 
+# A chunk's meta names its keys and people by number, in the terms part.
+test_expect 'the terms part: kept when no new term comes, grown when one does' '
+	warm &&
+	test "$(ls .kith/terms-* | wc -l)" -eq 1 &&
+	ls .kith/terms-* >"$CMP/before" &&
+	echo "Nothing new here, said twice: nothing new." >>journal/2026/2026-11-24.md &&
+	same_warm journal --json &&
+	grep -q "Nothing new here" "$CMP/warm.out" &&
+	ls .kith/terms-* >"$CMP/after" &&
+	check_same "$CMP/before" "$CMP/after" &&
+	echo "Met @zoe-new at last. #brandnew" >>journal/2026/2026-11-24.md &&
+	same_warm journal --tag brandnew &&
+	grep -q "Met @zoe-new" "$CMP/warm.out" &&
+	ls .kith/terms-* >"$CMP/after" &&
+	! cmp -s "$CMP/before" "$CMP/after" &&
+	printf "# Zoe New\n" >people/zoe-new.md &&
+	same_warm show --json zoe-new &&
+	grep -q "Met @zoe-new" "$CMP/warm.out" &&
+	answers &&
+	rm people/zoe-new.md &&
+	git checkout -q -- journal &&
+	answers
+'
+
+test_expect 'a terms part removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/terms-* &&
+	echo "A line added by hand." >>journal/2026/2026-11-24.md &&
+	damaged journal --json &&
+	git checkout -q -- journal
+'
+
+test_expect 'a terms part cut short is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/terms-*) &&
+	size=$(wc -c <"$f") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	echo "A line added by hand." >>journal/2026/2026-11-10.md &&
+	damaged ls --format tsv &&
+	git checkout -q -- journal
+'
+
 test_expect 'a damaged index takes its people file with it' '
 	warm &&
 	old=$(ls .kith/people-*) &&
@@ -895,7 +938,8 @@ test_expect 'a damaged index takes its people file with it' '
 	test "$(ls .kith/people-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/files-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/pstat-* | wc -l)" -eq 1 &&
-	test "$(ls .kith/open-* | wc -l)" -eq 1
+	test "$(ls .kith/open-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/terms-* | wc -l)" -eq 1
 '
 
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of

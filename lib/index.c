@@ -17,6 +17,8 @@
  *                  journal chunk that has any, by chunk id (write_open)
  *   meta 'terms'   names .kith/terms-GEN: the keys and slugs that chunk
  *                  meta names by number
+ *   meta 'heads'   names .kith/heads-GEN: every journal chunk's head (date,
+ *                  time, title, lines), by chunk id, for kith show
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
  *                  adds to the postings (its meta)
@@ -81,7 +83,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 16"
+#define INDEX_VERSION "kith-index 17"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -182,7 +184,7 @@ col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
 
 /* The meta rows. */
 enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS,
-	META_KEYS, META_NOTES, META_OPEN, META_TERMS };
+	META_KEYS, META_NOTES, META_OPEN, META_TERMS, META_HEADS };
 
 /* meta value id, malloc'd (NULL when missing): read straight into it. */
 static int
@@ -262,7 +264,9 @@ static const struct part FILES = { META_FILES, "files-", false, 2 };
 static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
 static const struct part OPEN = { META_OPEN, "open-", false, 8 };
 static const struct part TERMS = { META_TERMS, "terms-", false, 16 };
-static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN, &TERMS };
+static const struct part HEADS = { META_HEADS, "heads-", false, 32 };
+static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN, &TERMS,
+	&HEADS };
 
 /* 8 bytes little-endian, by one load or store where the machine is. */
 static void
@@ -2419,6 +2423,10 @@ struct refresh {
 	size_t nodel, capodel;
 	struct kith_buf ob;
 	struct terms terms;
+	/* the heads part's changes: new chunks' heads (bytes in hb), files dropped */
+	struct orec *hadd, *hdrop; /* hdrop: id, len the first chunk and how many */
+	size_t nhadd, caphadd, nhdrop, caphdrop;
+	struct kith_buf hb;
 };
 
 static int
@@ -2922,6 +2930,9 @@ refresh_free(struct refresh *r)
 	free(r->odel);
 	kith_buf_free(&r->ob);
 	terms_free(&r->terms);
+	free(r->hadd);
+	free(r->hdrop);
+	kith_buf_free(&r->hb);
 	state_free(&r->old);
 	free(r->new.files);
 	for (size_t i = 0; i < r->new.ndirs; i++)
@@ -3034,6 +3045,223 @@ write_open(struct refresh *r, bool cold)
 	return rc;
 }
 
+/*
+ * ---- the heads part: every journal chunk's head, for kith show ----
+ *
+ * .kith/heads-GEN: n (8 bytes), the chunk ids ascending (8 bytes each),
+ * n + 1 offsets (4 bytes each) into the records that follow; a record is
+ * the start of its chunk's bytes up to the end of its entry's head (no
+ * person, one entry; kind, date, time, title, lines, bytes), which
+ * kith_chunk_read_head reads as it reads the chunk. Little-endian.
+ */
+struct heads {
+	const unsigned char *ids, *offs, *recs;
+	size_t n, len;
+};
+
+static uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		(uint32_t)p[3] << 24;
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* The heads part's bytes as h: IX_DAMAGED when they do not add up. */
+static int
+heads_open(struct heads *h, const struct kith_map *map)
+{
+	const unsigned char *p = map->data;
+	size_t len = map->len;
+
+	memset(h, 0, sizeof *h);
+	if (len < 12)
+		return IX_DAMAGED;
+	uint64_t n = get_le64(p);
+	if (n > (len - 12) / 12)
+		return IX_DAMAGED;
+	h->n = (size_t)n;
+	h->ids = p + 8;
+	h->offs = h->ids + 8 * h->n;
+	h->recs = h->offs + 4 * (h->n + 1);
+	h->len = len - (size_t)(h->recs - p);
+	if (get_le32(h->offs) != 0 || get_le32(h->offs + 4 * h->n) != h->len)
+		return IX_DAMAGED;
+	return 0;
+}
+
+/* Record i of h: false when its offsets are out of order. */
+static bool
+heads_rec(const struct heads *h, size_t i, const unsigned char **p, size_t *n)
+{
+	uint32_t a = get_le32(h->offs + 4 * i), b = get_le32(h->offs + 4 * (i + 1));
+
+	if (a > b || b > h->len)
+		return false;
+	*p = h->recs + a;
+	*n = b - a;
+	return true;
+}
+
+/* The index of chunk id in h, or h->n. */
+static size_t
+heads_find(const struct heads *h, int64_t id)
+{
+	size_t lo = 0, hi = h->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int64_t x = (int64_t)get_le64(h->ids + 8 * mid);
+		if (x == id)
+			return mid;
+		if (x < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return h->n;
+}
+
+/* How many of a journal chunk's bytes hold its head (0: damaged). */
+static size_t
+head_len(const void *data, size_t len)
+{
+	struct kith_dec r = { data, (const unsigned char *)data + len, NULL, false };
+
+	if (kith_get_uv(&r) != 0 || kith_get_uv(&r) < 1)
+		return 0;
+	(void)kith_get_uv(&r);   /* kind */
+	(void)kith_get_sv(&r);   /* date */
+	(void)kith_get_sv(&r);   /* time */
+	(void)kith_get_sstr(&r); /* title */
+	for (int i = 0; i < 4; i++) /* lines, bytes */
+		(void)kith_get_uv(&r);
+	return r.bad ? 0 : (size_t)(r.p - (const unsigned char *)data);
+}
+
+/* New chunk id (bytes data[0..len)) goes into the heads part. */
+static int
+heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
+{
+	size_t n = head_len(data, len), off = r->hb.len;
+	struct orec *v;
+
+	if (!n)
+		return kith_error_set(KITH_ERROR, "cannot index a chunk without its head");
+	if (!(v = grow(r->hadd, r->nhadd, &r->caphadd, sizeof *v)))
+		return KITH_ERROR;
+	r->hadd = v;
+	if (kith_buf_put(&r->hb, data, n) < 0)
+		return KITH_ERROR;
+	r->hadd[r->nhadd++] = (struct orec){ id, off, n };
+	return 0;
+}
+
+/* Chunks first..first + n - 1 leave the heads part. */
+static int
+heads_drop(struct refresh *r, int64_t first, size_t n)
+{
+	struct orec *v;
+
+	if (!n)
+		return 0;
+	if (!(v = grow(r->hdrop, r->nhdrop, &r->caphdrop, sizeof *v)))
+		return KITH_ERROR;
+	r->hdrop = v;
+	r->hdrop[r->nhdrop++] = (struct orec){ first, 0, n };
+	return 0;
+}
+
+static int
+put_head(struct kith_buf *ids, struct kith_buf *offs, struct kith_buf *recs,
+	int64_t id, const void *p, size_t n)
+{
+	unsigned char b[8];
+
+	put_le64(b, (uint64_t)id);
+	if (kith_buf_put(ids, b, 8) < 0)
+		return KITH_ERROR;
+	put_le32(b, (uint32_t)recs->len);
+	if (kith_buf_put(offs, b, 4) < 0)
+		return KITH_ERROR;
+	return kith_buf_put(recs, p, n);
+}
+
+/*
+ * The heads part anew, when journal chunks came or went: the old part's
+ * heads but the dropped ones, and the new ones, by id.
+ */
+static int
+heads_write(struct refresh *r, bool cold)
+{
+	struct kith_map *map = NULL;
+	struct heads h = { 0 };
+	struct kith_buf ids = KITH_BUF_INIT, offs = KITH_BUF_INIT, recs = KITH_BUF_INIT;
+	struct kith_buf all = KITH_BUF_INIT;
+	unsigned char b[8];
+	size_t j = 0, d = 0, n = 0;
+	int rc = 0;
+
+	if (!cold && !r->nhadd && !r->nhdrop)
+		return 0;
+	if (!cold && (rc = get_part(r->ix, &HEADS, &map)) != 0)
+		return rc;
+	if (!cold && !map)
+		return IX_DAMAGED; /* every refresh since the first keeps one */
+	if (map && (rc = heads_open(&h, map)) != 0)
+		goto out;
+	kith_sort(r->hadd, r->nhadd, sizeof *r->hadd, cmp_orec);
+	kith_sort(r->hdrop, r->nhdrop, sizeof *r->hdrop, cmp_orec);
+	for (size_t i = 0; rc == 0; i++) {
+		int64_t id = i < h.n ? (int64_t)get_le64(h.ids + 8 * i) : INT64_MAX;
+		for (; rc == 0 && j < r->nhadd && r->hadd[j].id < id; j++, n++)
+			rc = put_head(&ids, &offs, &recs, r->hadd[j].id,
+				r->hb.ptr + r->hadd[j].off, r->hadd[j].len);
+		if (rc || i >= h.n)
+			break;
+		while (d < r->nhdrop && r->hdrop[d].id + (int64_t)r->hdrop[d].len <= id)
+			d++;
+		if (d < r->nhdrop && r->hdrop[d].id <= id)
+			continue; /* its file changed or went */
+		const unsigned char *p;
+		size_t len;
+		if (!heads_rec(&h, i, &p, &len)) {
+			rc = IX_DAMAGED;
+			break;
+		}
+		rc = put_head(&ids, &offs, &recs, id, p, len);
+		n++;
+	}
+	if (rc == 0 && recs.len > UINT32_MAX)
+		rc = kith_error_set(KITH_ERROR, "the index's heads are too big");
+	put_le64(b, n);
+	if (rc == 0 && kith_buf_put(&all, b, 8) < 0)
+		rc = KITH_ERROR;
+	put_le32(b, (uint32_t)recs.len);
+	if (rc == 0 && (kith_buf_put(&all, ids.ptr ? ids.ptr : "", ids.len) < 0 ||
+	    kith_buf_put(&all, offs.ptr ? offs.ptr : "", offs.len) < 0 ||
+	    kith_buf_put(&all, b, 4) < 0 ||
+	    kith_buf_put(&all, recs.ptr ? recs.ptr : "", recs.len) < 0))
+		rc = KITH_ERROR;
+	if (rc == 0)
+		rc = put_part(r->ix, &HEADS, all.ptr, all.len);
+out:
+	kith_map_free(map);
+	kith_buf_free(&ids);
+	kith_buf_free(&offs);
+	kith_buf_free(&recs);
+	kith_buf_free(&all);
+	return rc;
+}
+
 /* Drop the chunks of an old file: edits removing them from the postings. */
 static int
 drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
@@ -3070,6 +3298,8 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		if (rc)
 			return rc;
 	}
+	if (f->nchunks && (rc = heads_drop(r, f->first, f->nchunks)) != 0)
+		return rc;
 	if (f->nchunks) {
 		sqlite3_bind_int64(del, 1, f->first);
 		sqlite3_bind_int64(del, 2, f->first + (int64_t)f->nchunks - 1);
@@ -3670,6 +3900,8 @@ apply(struct refresh *r)
 				kith_buf_free(&chk);
 			}
 #endif
+			if ((rc = heads_add(r, id, r->buf.ptr + mlen, r->buf.len - mlen)) != 0)
+				goto out;
 			sqlite3_bind_int64(ins, 1, id);
 			sqlite3_bind_blob(ins, 2, r->buf.ptr, (int)mlen, SQLITE_STATIC);
 			sqlite3_bind_blob(ins, 3, r->buf.ptr + mlen, (int)(r->buf.len - mlen),
@@ -3687,6 +3919,7 @@ apply(struct refresh *r)
 	tr("a:insert");
 	if ((rc = write_open(r, cold)) != 0 ||
 	    (rc = terms_write(ix, &r->terms, cold)) != 0 ||
+	    (rc = heads_write(r, cold)) != 0 ||
 	    (rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
 		goto out;
 	tr("a:pedits");
@@ -4081,38 +4314,14 @@ blob_at(struct ix *ix, sqlite3_blob **bl, const char *col, int64_t id)
 	return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
 }
 
-/* Add the head of entry eidx of the chunk bl is at to m (as *e). */
-static int
-read_head(struct ix *ix, struct kith_model *m, const char *path, size_t eidx,
-	sqlite3_blob *bl, struct kith_entry **e)
-{
-	unsigned char buf[512];
-	size_t len = (size_t)sqlite3_blob_bytes(bl);
-	size_t got = len < sizeof buf ? len : sizeof buf;
-	int r;
-
-	if (sqlite3_blob_read(bl, buf, (int)got, 0) != SQLITE_OK)
-		return db_fail(ix, "read a chunk");
-	r = kith_chunk_read_head(m, path, buf, got, eidx, e);
-	if (r == 1 && got < len) {
-		void *all = malloc(len);
-		if (!all)
-			return kith_error_set(KITH_ERROR, "out of memory");
-		r = sqlite3_blob_read(bl, all, (int)len, 0) != SQLITE_OK ?
-			db_fail(ix, "read a chunk") :
-			kith_chunk_read_head(m, path, all, len, eidx, e);
-		free(all);
-	}
-	return r == 1 || r == KITH_ERROR ? IX_DAMAGED : r;
-}
-
 /*
  * For KITH_Q_HEADS: the entries of v[0..n) as heads, each with the people
- * it is an interaction of; in chunk order, which is mostly theirs.
+ * it is an interaction of, from the heads part h; in chunk order, which is
+ * mostly theirs.
  */
 static int
-load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
-	const struct fent *const *byid, size_t nbyid, sqlite3_blob **bl)
+load_heads(struct kith_model *m, struct hinter *v, size_t n,
+	const struct fent *const *byid, size_t nbyid, const struct heads *h)
 {
 	const struct fent *pf = NULL;
 	const char *path = NULL;
@@ -4131,11 +4340,13 @@ load_heads(struct ix *ix, struct kith_model *m, struct hinter *v, size_t n,
 		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
 			return KITH_ERROR;
 		pf = f;
-		if ((rc = blob_at(ix, bl, "data", id)) != 0)
-			return rc;
+		size_t at = heads_find(h, id), len;
+		const unsigned char *p;
 		struct kith_entry *e;
-		if ((rc = read_head(ix, m, path, (size_t)v[i].in.eidx, *bl, &e)) != 0)
-			return rc;
+		if (at == h->n || !heads_rec(h, at, &p, &len))
+			return IX_DAMAGED;
+		if ((rc = kith_chunk_read_head(m, path, p, len, (size_t)v[i].in.eidx, &e)) != 0)
+			return rc == 1 || rc == KITH_ERROR ? IX_DAMAGED : rc;
 		if (!(e->people = kith_arena_alloc(m->arena, (j - i) * sizeof *e->people)))
 			return KITH_ERROR;
 		for (size_t k = i; k < j; k++)
@@ -4321,7 +4532,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct tfile *tfs = NULL;
 	size_t ntf = 0, captf = 0, efrom = 0;
 	int64_t *oids = NULL;
-	struct kith_map *pmap;
+	struct kith_map *pmap, *hmap = NULL;
+	struct heads hh;
 	int rc;
 
 	*out = NULL;
@@ -4545,7 +4757,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			if (!nw || ids[nw - 1] != ids[i])
 				ids[nw++] = ids[i];
 		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
-		    (rc = load_heads(ix, m, hl.v, hl.n, byid, nbyid, &bl)) != 0 ||
+		    (rc = get_part(ix, &HEADS, &hmap)) != 0 ||
+		    (rc = hmap ? heads_open(&hh, hmap) : IX_STALE) != 0 ||
+		    (rc = load_heads(m, hl.v, hl.n, byid, nbyid, &hh)) != 0 ||
 		    (rc = load_alone(ix, m, ids, nw, byid, nbyid)) != 0)
 			goto out;
 	}
@@ -4654,6 +4868,7 @@ out:
 	free(hl.v);
 	free(got);
 	free(tfs);
+	kith_map_free(hmap);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

@@ -420,6 +420,13 @@ warm() {
 	test -f .kith/index.db
 }
 
+# settle: warm, with no file left within the clock-tick check's reach, so
+# that the next run parses only what changes after.
+settle() {
+	sleep 1 &&
+	warm && warm
+}
+
 # row SLUG LAST COUNT: $CMP/warm.out (kith ls --format tsv) has that row.
 row() {
 	awk -F'\t' -v s="$1" -v l="$2" -v n="$3" \
@@ -832,7 +839,7 @@ test_expect 'a files part of garbage, its size kept, is rebuilt with a warning' 
 
 # kith due and todo read the open follow-ups from a part of their own.
 test_expect 'the open part: one file, replaced only when open follow-ups change' '
-	warm &&
+	settle &&
 	test "$(ls .kith/open-* | wc -l)" -eq 1 &&
 	ls .kith/open-* >"$CMP/before" &&
 	printf "# 2026-11-26\n\n## 10:00 Walk with @ana-lima\n" >journal/2026/2026-11-26.md &&
@@ -888,7 +895,7 @@ test_expect 'an open part of garbage, its size kept, is rebuilt with a warning' 
 
 # A chunk's meta names its keys and people by number, in the terms part.
 test_expect 'the terms part: kept when no new term comes, grown when one does' '
-	warm &&
+	settle &&
 	test "$(ls .kith/terms-* | wc -l)" -eq 1 &&
 	ls .kith/terms-* >"$CMP/before" &&
 	echo "Nothing new here, said twice: nothing new." >>journal/2026/2026-11-24.md &&
@@ -929,6 +936,51 @@ test_expect 'a terms part cut short is rebuilt with a warning' '
 	git checkout -q -- journal
 '
 
+# kith show reads the heads of a person's interactions from a part of their own.
+test_expect 'the heads part: a heading renamed, a day added and one removed by hand' '
+	settle &&
+	test "$(ls .kith/heads-* | wc -l)" -eq 1 &&
+	ls .kith/heads-* >"$CMP/before" &&
+	echo "- aliases: Benny B" >>people/ben-okoro.md &&
+	same_warm show --json ben-okoro &&
+	ls .kith/heads-* >"$CMP/after" &&
+	check_same "$CMP/before" "$CMP/after" &&
+	sed -i "s/^## 10:00 Call with @ben-okoro/## 10:00 Long call with @ben-okoro/" \
+		journal/2026/2026-11-10.md &&
+	same_warm show ben-okoro &&
+	grep -q "Long call with @ben-okoro" "$CMP/warm.out" &&
+	ls .kith/heads-* >"$CMP/after" &&
+	! cmp -s "$CMP/before" "$CMP/after" &&
+	printf "# 2026-11-27\n\n## 08:00 Run with @ben-okoro\n" >journal/2026/2026-11-27.md &&
+	same_warm show --json ben-okoro &&
+	grep -q "Run with @ben-okoro" "$CMP/warm.out" &&
+	rm journal/2026/2026-11-10.md &&
+	same_warm show ben-okoro &&
+	! grep -q "Long call" "$CMP/warm.out" &&
+	rm journal/2026/2026-11-27.md &&
+	git checkout -q -- journal people &&
+	same_warm show --json ben-okoro &&
+	grep -q "Call with @ben-okoro" "$CMP/warm.out" &&
+	same_warm show ana-lima
+'
+
+test_expect 'a heads part removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/heads-* &&
+	echo "A line added by hand." >>journal/2026/2026-11-24.md &&
+	damaged show --json ben-okoro &&
+	git checkout -q -- journal
+'
+
+test_expect 'a heads part of garbage, its size kept, is rebuilt with a warning' '
+	warm &&
+	f=$(ls .kith/heads-*) &&
+	size=$(wc -c <"$f") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	damaged show ben-okoro
+'
+
 test_expect 'a damaged index takes its people file with it' '
 	warm &&
 	old=$(ls .kith/people-*) &&
@@ -939,7 +991,8 @@ test_expect 'a damaged index takes its people file with it' '
 	test "$(ls .kith/files-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/pstat-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/open-* | wc -l)" -eq 1 &&
-	test "$(ls .kith/terms-* | wc -l)" -eq 1
+	test "$(ls .kith/terms-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/heads-* | wc -l)" -eq 1
 '
 
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of

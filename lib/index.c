@@ -18,7 +18,8 @@
  *   meta 'terms'   names .kith/terms-GEN: the keys and slugs that chunk
  *                  meta names by number
  *   meta 'heads'   names .kith/heads-GEN: every journal chunk's head (date,
- *                  time, title, lines), by chunk id, for kith show
+ *                  time, title, lines), by chunk id, for kith show; meta
+ *                  'recent' names .kith/recent-GEN, those added since
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
  *                  adds to the postings (its meta)
@@ -83,7 +84,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 17"
+#define INDEX_VERSION "kith-index 18"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -184,7 +185,7 @@ col_blob(void **out, size_t *len, sqlite3_stmt *st, int i)
 
 /* The meta rows. */
 enum { META_VERSION = 1, META_FILES, META_PEOPLE, META_PSTAT, META_TAGS,
-	META_KEYS, META_NOTES, META_OPEN, META_TERMS, META_HEADS };
+	META_KEYS, META_NOTES, META_OPEN, META_TERMS, META_HEADS, META_RECENT };
 
 /* meta value id, malloc'd (NULL when missing): read straight into it. */
 static int
@@ -265,8 +266,9 @@ static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
 static const struct part OPEN = { META_OPEN, "open-", false, 8 };
 static const struct part TERMS = { META_TERMS, "terms-", false, 16 };
 static const struct part HEADS = { META_HEADS, "heads-", false, 32 };
+static const struct part RECENT = { META_RECENT, "recent-", false, 64 };
 static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN, &TERMS,
-	&HEADS };
+	&HEADS, &RECENT };
 
 /* 8 bytes little-endian, by one load or store where the machine is. */
 static void
@@ -2423,9 +2425,9 @@ struct refresh {
 	size_t nodel, capodel;
 	struct kith_buf ob;
 	struct terms terms;
-	/* the heads part's changes: new chunks' heads (bytes in hb), files dropped */
-	struct orec *hadd, *hdrop; /* hdrop: id, len the first chunk and how many */
-	size_t nhadd, caphadd, nhdrop, caphdrop;
+	/* the new chunks' heads, for the heads parts (bytes in hb) */
+	struct orec *hadd;
+	size_t nhadd, caphadd;
 	struct kith_buf hb;
 };
 
@@ -2931,7 +2933,6 @@ refresh_free(struct refresh *r)
 	kith_buf_free(&r->ob);
 	terms_free(&r->terms);
 	free(r->hadd);
-	free(r->hdrop);
 	kith_buf_free(&r->hb);
 	state_free(&r->old);
 	free(r->new.files);
@@ -3046,13 +3047,18 @@ write_open(struct refresh *r, bool cold)
 }
 
 /*
- * ---- the heads part: every journal chunk's head, for kith show ----
+ * ---- the heads parts: every journal chunk's head, for kith show ----
  *
- * .kith/heads-GEN: n (8 bytes), the chunk ids ascending (8 bytes each),
- * n + 1 offsets (4 bytes each) into the records that follow; a record is
- * the start of its chunk's bytes up to the end of its entry's head (no
- * person, one entry; kind, date, time, title, lines, bytes), which
- * kith_chunk_read_head reads as it reads the chunk. Little-endian.
+ * .kith/heads-GEN and .kith/recent-GEN, alike: n (8 bytes), the chunk
+ * ids ascending (8 bytes each), n + 1 offsets (4 bytes each) into the
+ * records that follow; a record is the start of its chunk's bytes up to
+ * the end of its entry's head (no person, one entry; kind, date, time,
+ * title, lines, bytes), which kith_chunk_read_head reads as it reads the
+ * chunk. Little-endian. A refresh adds the heads of its new chunks to
+ * the recent part, whose ids are all past the heads part's (a new chunk
+ * takes a new id); when the recent part outgrows an eighth of the other,
+ * both are written again as one heads part with the chunks still there.
+ * Until then the heads of chunks gone stay: no posting points at them.
  */
 struct heads {
 	const unsigned char *ids, *offs, *recs;
@@ -3075,7 +3081,7 @@ put_le32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-/* The heads part's bytes as h: IX_DAMAGED when they do not add up. */
+/* A heads part's bytes as h: IX_DAMAGED when they do not add up. */
 static int
 heads_open(struct heads *h, const struct kith_map *map)
 {
@@ -3096,6 +3102,12 @@ heads_open(struct heads *h, const struct kith_map *map)
 	if (get_le32(h->offs) != 0 || get_le32(h->offs + 4 * h->n) != h->len)
 		return IX_DAMAGED;
 	return 0;
+}
+
+static int64_t
+heads_id(const struct heads *h, size_t i)
+{
+	return (int64_t)get_le64(h->ids + 8 * i);
 }
 
 /* Record i of h: false when its offsets are out of order. */
@@ -3119,7 +3131,7 @@ heads_find(const struct heads *h, int64_t id)
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int64_t x = (int64_t)get_le64(h->ids + 8 * mid);
+		int64_t x = heads_id(h, mid);
 		if (x == id)
 			return mid;
 		if (x < id)
@@ -3147,7 +3159,7 @@ head_len(const void *data, size_t len)
 	return r.bad ? 0 : (size_t)(r.p - (const unsigned char *)data);
 }
 
-/* New chunk id (bytes data[0..len)) goes into the heads part. */
+/* New chunk id (bytes data[0..len)) gets its head into the heads parts. */
 static int
 heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
 {
@@ -3165,100 +3177,148 @@ heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
 	return 0;
 }
 
-/* Chunks first..first + n - 1 leave the heads part. */
-static int
-heads_drop(struct refresh *r, int64_t first, size_t n)
+/* Where a heads part being written is: n records of len bytes so far. */
+struct hout {
+	unsigned char *p; /* NULL: counting */
+	size_t cap, n, len;
+};
+
+static void
+hout_put(struct hout *o, int64_t id, const void *rec, size_t n)
 {
-	struct orec *v;
-
-	if (!n)
-		return 0;
-	if (!(v = grow(r->hdrop, r->nhdrop, &r->caphdrop, sizeof *v)))
-		return KITH_ERROR;
-	r->hdrop = v;
-	r->hdrop[r->nhdrop++] = (struct orec){ first, 0, n };
-	return 0;
-}
-
-static int
-put_head(struct kith_buf *ids, struct kith_buf *offs, struct kith_buf *recs,
-	int64_t id, const void *p, size_t n)
-{
-	unsigned char b[8];
-
-	put_le64(b, (uint64_t)id);
-	if (kith_buf_put(ids, b, 8) < 0)
-		return KITH_ERROR;
-	put_le32(b, (uint32_t)recs->len);
-	if (kith_buf_put(offs, b, 4) < 0)
-		return KITH_ERROR;
-	return kith_buf_put(recs, p, n);
+	if (o->p) {
+		put_le64(o->p + 8 + 8 * o->n, (uint64_t)id);
+		put_le32(o->p + 8 + 8 * o->cap + 4 * o->n, (uint32_t)o->len);
+		memcpy(o->p + 8 + 12 * o->cap + 4 + o->len, rec, n);
+	}
+	o->n++;
+	o->len += n;
 }
 
 /*
- * The heads part anew, when journal chunks came or went: the old part's
- * heads but the dropped ones, and the new ones, by id.
+ * The heads of old (up to two parts, NULL when none) but those of chunks
+ * not in byid (when byid is not NULL), then the new ones, into o.
+ */
+static int
+heads_fill(struct hout *o, const struct heads *const *old, const struct refresh *r,
+	const struct fent *const *byid, size_t nbyid)
+{
+	int64_t last = INT64_MIN;
+
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; old[k] && i < old[k]->n; i++) {
+			int64_t id = heads_id(old[k], i);
+			const unsigned char *p;
+			size_t n;
+			if (id <= last || !heads_rec(old[k], i, &p, &n))
+				return IX_DAMAGED;
+			last = id;
+			if (!byid || chunk_file(byid, nbyid, id))
+				hout_put(o, id, p, n);
+		}
+	for (size_t i = 0; i < r->nhadd; i++) {
+		if (r->hadd[i].id <= last)
+			return IX_DAMAGED; /* a new chunk's id is past every old one */
+		last = r->hadd[i].id;
+		hout_put(o, last, r->hb.ptr + r->hadd[i].off, r->hadd[i].len);
+	}
+	return 0;
+}
+
+/* Write part pt with the heads of old and of the new chunks (see above). */
+static int
+heads_put(struct refresh *r, const struct part *pt, const struct heads *const *old,
+	const struct fent *const *byid, size_t nbyid)
+{
+	struct hout o = { 0 };
+	int rc;
+
+	if ((rc = heads_fill(&o, old, r, byid, nbyid)) != 0)
+		return rc;
+	if (o.len > UINT32_MAX)
+		return kith_error_set(KITH_ERROR, "the index's heads are too big");
+	size_t size = 8 + 12 * o.n + 4 + o.len;
+	struct hout w = { malloc(size + 1), o.n, 0, 0 };
+	if (!w.p)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	put_le64(w.p, o.n);
+	if ((rc = heads_fill(&w, old, r, byid, nbyid)) == 0) {
+		put_le32(w.p + 8 + 12 * w.cap, (uint32_t)w.len);
+		rc = put_part(r->ix, pt, w.p, size);
+	}
+	free(w.p);
+	return rc;
+}
+
+/* The bytes meta says part pt's file holds (0 when there is none). */
+static int
+part_len(struct ix *ix, const struct part *pt, size_t *len)
+{
+	void *rec = NULL;
+	size_t n;
+	int rc;
+
+	*len = 0;
+	if ((rc = get_meta(ix, pt->meta, &rec, &n)) != 0 || !rec)
+		return rc;
+	if (n == 16)
+		*len = (size_t)get_le64((unsigned char *)rec + 8);
+	free(rec);
+	return n == 16 ? 0 : IX_DAMAGED;
+}
+
+/*
+ * The new chunks' heads into the recent part; or, on a first build or
+ * when the recent part has grown past an eighth of the heads part, every
+ * head of a chunk still there into the heads part, and none in recent.
  */
 static int
 heads_write(struct refresh *r, bool cold)
 {
-	struct kith_map *map = NULL;
-	struct heads h = { 0 };
-	struct kith_buf ids = KITH_BUF_INIT, offs = KITH_BUF_INIT, recs = KITH_BUF_INIT;
-	struct kith_buf all = KITH_BUF_INIT;
-	unsigned char b[8];
-	size_t j = 0, d = 0, n = 0;
-	int rc = 0;
+	struct kith_map *bm = NULL, *rm = NULL;
+	struct heads base = { 0 }, recent = { 0 };
+	const struct fent **byid = NULL;
+	size_t nbyid = 0, blen = 0;
+	int rc;
 
-	if (!cold && !r->nhadd && !r->nhdrop)
+	if (!cold && !r->nhadd)
 		return 0;
-	if (!cold && (rc = get_part(r->ix, &HEADS, &map)) != 0)
-		return rc;
-	if (!cold && !map)
-		return IX_DAMAGED; /* every refresh since the first keeps one */
-	if (map && (rc = heads_open(&h, map)) != 0)
-		goto out;
 	kith_sort(r->hadd, r->nhadd, sizeof *r->hadd, cmp_orec);
-	kith_sort(r->hdrop, r->nhdrop, sizeof *r->hdrop, cmp_orec);
-	for (size_t i = 0; rc == 0; i++) {
-		int64_t id = i < h.n ? (int64_t)get_le64(h.ids + 8 * i) : INT64_MAX;
-		for (; rc == 0 && j < r->nhadd && r->hadd[j].id < id; j++, n++)
-			rc = put_head(&ids, &offs, &recs, r->hadd[j].id,
-				r->hb.ptr + r->hadd[j].off, r->hadd[j].len);
-		if (rc || i >= h.n)
-			break;
-		while (d < r->nhdrop && r->hdrop[d].id + (int64_t)r->hdrop[d].len <= id)
-			d++;
-		if (d < r->nhdrop && r->hdrop[d].id <= id)
-			continue; /* its file changed or went */
-		const unsigned char *p;
-		size_t len;
-		if (!heads_rec(&h, i, &p, &len)) {
-			rc = IX_DAMAGED;
-			break;
+	if (!cold) {
+		if ((rc = get_part(r->ix, &RECENT, &rm)) != 0 ||
+		    (rc = part_len(r->ix, &HEADS, &blen)) != 0)
+			goto out;
+		if (!rm || !blen) {
+			rc = IX_DAMAGED; /* every refresh since the first keeps both */
+			goto out;
 		}
-		rc = put_head(&ids, &offs, &recs, id, p, len);
-		n++;
+		if ((rc = heads_open(&recent, rm)) != 0)
+			goto out;
+		if (8 * (rm->len + r->hb.len) <= blen) {
+			rc = heads_put(r, &RECENT, (const struct heads *[]){ &recent, NULL },
+				NULL, 0);
+			goto out;
+		}
+		if ((rc = get_part(r->ix, &HEADS, &bm)) != 0)
+			goto out;
+		if (!bm) {
+			rc = IX_DAMAGED;
+			goto out;
+		}
+		if ((rc = heads_open(&base, bm)) != 0 ||
+		    (rc = files_by_id(&byid, &nbyid, &r->new)) != 0)
+			goto out;
 	}
-	if (rc == 0 && recs.len > UINT32_MAX)
-		rc = kith_error_set(KITH_ERROR, "the index's heads are too big");
-	put_le64(b, n);
-	if (rc == 0 && kith_buf_put(&all, b, 8) < 0)
-		rc = KITH_ERROR;
-	put_le32(b, (uint32_t)recs.len);
-	if (rc == 0 && (kith_buf_put(&all, ids.ptr ? ids.ptr : "", ids.len) < 0 ||
-	    kith_buf_put(&all, offs.ptr ? offs.ptr : "", offs.len) < 0 ||
-	    kith_buf_put(&all, b, 4) < 0 ||
-	    kith_buf_put(&all, recs.ptr ? recs.ptr : "", recs.len) < 0))
-		rc = KITH_ERROR;
-	if (rc == 0)
-		rc = put_part(r->ix, &HEADS, all.ptr, all.len);
+	/* all in one: the heads part, and an empty recent one */
+	if ((rc = heads_put(r, &HEADS, (const struct heads *[]){ bm ? &base : NULL,
+	    rm ? &recent : NULL }, byid, nbyid)) != 0)
+		goto out;
+	r->nhadd = 0;
+	rc = heads_put(r, &RECENT, (const struct heads *[]){ NULL, NULL }, NULL, 0);
 out:
-	kith_map_free(map);
-	kith_buf_free(&ids);
-	kith_buf_free(&offs);
-	kith_buf_free(&recs);
-	kith_buf_free(&all);
+	free(byid);
+	kith_map_free(bm);
+	kith_map_free(rm);
 	return rc;
 }
 
@@ -3298,8 +3358,6 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		if (rc)
 			return rc;
 	}
-	if (f->nchunks && (rc = heads_drop(r, f->first, f->nchunks)) != 0)
-		return rc;
 	if (f->nchunks) {
 		sqlite3_bind_int64(del, 1, f->first);
 		sqlite3_bind_int64(del, 2, f->first + (int64_t)f->nchunks - 1);
@@ -4316,8 +4374,8 @@ blob_at(struct ix *ix, sqlite3_blob **bl, const char *col, int64_t id)
 
 /*
  * For KITH_Q_HEADS: the entries of v[0..n) as heads, each with the people
- * it is an interaction of, from the heads part h; in chunk order, which is
- * mostly theirs.
+ * it is an interaction of, from the heads parts h[0] (heads) and h[1]
+ * (recent); in chunk order, which is mostly theirs.
  */
 static int
 load_heads(struct kith_model *m, struct hinter *v, size_t n,
@@ -4340,10 +4398,14 @@ load_heads(struct kith_model *m, struct hinter *v, size_t n,
 		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
 			return KITH_ERROR;
 		pf = f;
-		size_t at = heads_find(h, id), len;
+		/* the recent part's first: its ids are past the other's */
+		const struct heads *in = &h[1];
+		size_t at = heads_find(in, id), len;
+		if (at == in->n)
+			at = heads_find(in = &h[0], id);
 		const unsigned char *p;
 		struct kith_entry *e;
-		if (at == h->n || !heads_rec(h, at, &p, &len))
+		if (at == in->n || !heads_rec(in, at, &p, &len))
 			return IX_DAMAGED;
 		if ((rc = kith_chunk_read_head(m, path, p, len, (size_t)v[i].in.eidx, &e)) != 0)
 			return rc == 1 || rc == KITH_ERROR ? IX_DAMAGED : rc;
@@ -4532,8 +4594,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct tfile *tfs = NULL;
 	size_t ntf = 0, captf = 0, efrom = 0;
 	int64_t *oids = NULL;
-	struct kith_map *pmap, *hmap = NULL;
-	struct heads hh;
+	struct kith_map *pmap, *hmap = NULL, *rmap = NULL;
+	struct heads hh[2];
 	int rc;
 
 	*out = NULL;
@@ -4758,8 +4820,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 				ids[nw++] = ids[i];
 		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
 		    (rc = get_part(ix, &HEADS, &hmap)) != 0 ||
-		    (rc = hmap ? heads_open(&hh, hmap) : IX_STALE) != 0 ||
-		    (rc = load_heads(m, hl.v, hl.n, byid, nbyid, &hh)) != 0 ||
+		    (rc = get_part(ix, &RECENT, &rmap)) != 0 ||
+		    (rc = hmap && rmap ? heads_open(&hh[0], hmap) : IX_STALE) != 0 ||
+		    (rc = heads_open(&hh[1], rmap)) != 0 ||
+		    (rc = load_heads(m, hl.v, hl.n, byid, nbyid, hh)) != 0 ||
 		    (rc = load_alone(ix, m, ids, nw, byid, nbyid)) != 0)
 			goto out;
 	}
@@ -4869,6 +4933,7 @@ out:
 	free(got);
 	free(tfs);
 	kith_map_free(hmap);
+	kith_map_free(rmap);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

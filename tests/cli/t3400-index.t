@@ -940,16 +940,17 @@ test_expect 'a terms part cut short is rebuilt with a warning' '
 test_expect 'the heads part: a heading renamed, a day added and one removed by hand' '
 	settle &&
 	test "$(ls .kith/heads-* | wc -l)" -eq 1 &&
-	ls .kith/heads-* >"$CMP/before" &&
+	test "$(ls .kith/recent-* | wc -l)" -eq 1 &&
+	ls .kith/heads-* .kith/recent-* >"$CMP/before" &&
 	echo "- aliases: Benny B" >>people/ben-okoro.md &&
 	same_warm show --json ben-okoro &&
-	ls .kith/heads-* >"$CMP/after" &&
+	ls .kith/heads-* .kith/recent-* >"$CMP/after" &&
 	check_same "$CMP/before" "$CMP/after" &&
 	sed -i "s/^## 10:00 Call with @ben-okoro/## 10:00 Long call with @ben-okoro/" \
 		journal/2026/2026-11-10.md &&
 	same_warm show ben-okoro &&
 	grep -q "Long call with @ben-okoro" "$CMP/warm.out" &&
-	ls .kith/heads-* >"$CMP/after" &&
+	ls .kith/heads-* .kith/recent-* >"$CMP/after" &&
 	! cmp -s "$CMP/before" "$CMP/after" &&
 	printf "# 2026-11-27\n\n## 08:00 Run with @ben-okoro\n" >journal/2026/2026-11-27.md &&
 	same_warm show --json ben-okoro &&
@@ -972,6 +973,12 @@ test_expect 'a heads part removed behind kith is rebuilt with a warning' '
 	git checkout -q -- journal
 '
 
+test_expect 'a recent heads part removed behind kith is rebuilt with a warning' '
+	warm &&
+	rm .kith/recent-* &&
+	damaged show --json ben-okoro
+'
+
 test_expect 'a heads part of garbage, its size kept, is rebuilt with a warning' '
 	warm &&
 	f=$(ls .kith/heads-*) &&
@@ -992,7 +999,8 @@ test_expect 'a damaged index takes its people file with it' '
 	test "$(ls .kith/pstat-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/open-* | wc -l)" -eq 1 &&
 	test "$(ls .kith/terms-* | wc -l)" -eq 1 &&
-	test "$(ls .kith/heads-* | wc -l)" -eq 1
+	test "$(ls .kith/heads-* | wc -l)" -eq 1 &&
+	test "$(ls .kith/recent-* | wc -l)" -eq 1
 '
 
 # unusable ARGS: kith ARGS answers as the parse does, saying nothing of

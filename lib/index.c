@@ -4044,6 +4044,17 @@ refresh(struct ix *ix, struct state *s)
 	if ((rc = exec(ix, "COMMIT")) != 0)
 		goto out;
 	/*
+	 * A first build writes every page once, straight into the file (a
+	 * rollback journal in memory), rather than into the WAL and again at
+	 * the checkpoint: ~100 ms less on the large bench repository. Only a
+	 * connection alone can leave WAL mode; otherwise it stays. Locks keep
+	 * readers from a build half written; a crash leaves pages past the
+	 * end the header records, or roots pointing there: damage, rebuilt.
+	 */
+	bool cold = !r.old.blob;
+	if (cold)
+		sqlite3_exec(ix->db, "PRAGMA journal_mode=MEMORY", NULL, NULL, NULL);
+	/*
 	 * Again under the write lock: another process may have done it.
 	 * Reads pass over each page once, and a small page cache keeps a big
 	 * query's memory down (16 MB of 97 for kith journal --tag on the
@@ -4060,6 +4071,9 @@ refresh(struct ix *ix, struct state *s)
 	rc = exec(ix, "COMMIT");
 	tr("commit");
 	txn = false;
+	/* back to WAL (whoever opens it next does so too, if this cannot) */
+	if (cold)
+		sqlite3_exec(ix->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 	if (rc == 0 && ix->wrote)
 		prune_after(ix);
 	if (rc == 0 && (rc = exec(ix, "BEGIN")) == 0)

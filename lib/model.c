@@ -313,9 +313,15 @@ memo_slot(struct memo *memo, size_t cap, enum kith_mention_kind kind, const char
 
 /* ---- folding ahead, on the index's parsing threads ---- */
 
+/* A target and its fold, both in the table's arena (key NULL: free). */
+struct fold {
+	const char *key, *folded;
+	uint32_t hash;
+};
+
 struct kith_folds {
-	struct memo *v; /* key: a target (in a); folded: it folded (in a) */
-	size_t cap, n;
+	struct fold *v;
+	size_t cap, n; /* cap a power of two, never more than half full */
 	struct kith_arena *a;
 };
 
@@ -327,6 +333,39 @@ kith_folds_free(struct kith_folds *fc)
 		kith_arena_free(fc->a);
 		free(fc);
 	}
+}
+
+static uint32_t
+hash_target(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h;
+}
+
+/* Twice the room (or 1,024 slots), the folds where they hash to. */
+static int
+folds_grow(struct kith_folds *fc)
+{
+	size_t nc = fc->cap ? 2 * fc->cap : 1024;
+	struct fold *v = calloc(nc, sizeof *v);
+
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < fc->cap; i++) {
+		if (!fc->v[i].key)
+			continue;
+		size_t j = fc->v[i].hash & (nc - 1);
+		while (v[j].key)
+			j = (j + 1) & (nc - 1);
+		v[j] = fc->v[i];
+	}
+	free(fc->v);
+	fc->v = v;
+	fc->cap = nc;
+	return 0;
 }
 
 int
@@ -348,18 +387,19 @@ kith_model_fold_keys(struct kith_model *m, struct kith_folds **fcp)
 		struct kith_mention *mn = b->mentions.v[i];
 		if (mn->key)
 			continue;
-		if (2 * (fc->n + 1) > fc->cap && !(fc->v = memo_grow(fc->v, &fc->cap))) {
-			fc->cap = fc->n = 0;
-			return kith_error_set(KITH_ERROR, "out of memory");
-		}
-		struct memo *f = memo_slot(fc->v, fc->cap, KITH_MENTION_AT, mn->target);
+		if (2 * (fc->n + 1) > fc->cap && folds_grow(fc) < 0)
+			return KITH_ERROR;
+		uint32_t h = hash_target(mn->target);
+		size_t k = h & (fc->cap - 1);
+		while (fc->v[k].key && (fc->v[k].hash != h || strcmp(fc->v[k].key, mn->target)))
+			k = (k + 1) & (fc->cap - 1);
+		struct fold *f = &fc->v[k];
 		if (!f->key) {
-			const char *k = fold(fc->a, mn->target, strlen(mn->target));
-			const char *t = k ? kith_arena_strdup(fc->a, mn->target) : NULL;
+			const char *fk = fold(fc->a, mn->target, strlen(mn->target));
+			const char *t = fk ? kith_arena_strdup(fc->a, mn->target) : NULL;
 			if (!t)
 				continue; /* left to the finish, which fails alike */
-			f->key = t;
-			f->folded = k;
+			*f = (struct fold){ t, fk, h };
 			fc->n++;
 		}
 		mn->key = f->folded;

@@ -17,9 +17,10 @@
  *                  journal chunk that has any, by chunk id (write_open)
  *   meta 'terms'   names .kith/terms-GEN: the keys and slugs that chunk
  *                  meta names by number
- *   meta 'heads'   names .kith/heads-GEN: every journal chunk's head (date,
- *                  time, title, lines), by chunk id, for kith show; meta
- *                  'recent' names .kith/recent-GEN, those added since
+ *   meta 'heads'   names .kith/heads-GEN: every journal chunk's entry
+ *                  (date, time, title, lines, tags), by chunk id, for
+ *                  kith show and kith journal; meta 'recent' names
+ *                  .kith/recent-GEN, those added since
  *   meta 'tags'    per tag: journal entries tagged so
  *   chunk          one journal entry parsed (lib/chunk.c), with what it
  *                  adds to the postings (its meta)
@@ -84,7 +85,7 @@ tr(const char *what)
 
 #define INDEX_DIR ".kith"
 #define INDEX_FILE ".kith/index.db"
-#define INDEX_VERSION "kith-index 18"
+#define INDEX_VERSION "kith-index 19"
 /*
  * A time this close to the walk could be followed by an edit that keeps
  * it: file times come from a clock that lags by up to one tick, and on a
@@ -3060,9 +3061,9 @@ write_open(struct refresh *r, bool cold)
  * .kith/heads-GEN and .kith/recent-GEN, alike: n (8 bytes), the chunk
  * ids ascending (8 bytes each), n + 1 offsets (4 bytes each) into the
  * records that follow; a record is the start of its chunk's bytes up to
- * the end of its entry's head (no person, one entry; kind, date, time,
- * title, lines, bytes), which kith_chunk_read_head reads as it reads the
- * chunk. Little-endian. A refresh adds the heads of its new chunks to
+ * the end of its entry (no person, one entry: kind, date, time, title,
+ * lines, bytes, tags), which kith_chunk_read_head and _bare read as they
+ * read the chunk: kith show, and kith journal in Markdown. Little-endian. A refresh adds the heads of its new chunks to
  * the recent part, whose ids are all past the heads part's (a new chunk
  * takes a new id); when the recent part outgrows an eighth of the other,
  * both are written again as one heads part with the chunks still there.
@@ -3150,13 +3151,16 @@ heads_find(const struct heads *h, int64_t id)
 	return h->n;
 }
 
-/* How many of a journal chunk's bytes hold its head (0: damaged). */
+/*
+ * How many of a journal chunk's bytes hold its entry, up to its follow-ups
+ * and mentions (0: damaged): what kith_chunk_read_bare reads.
+ */
 static size_t
 head_len(const void *data, size_t len)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, NULL, false };
 
-	if (kith_get_uv(&r) != 0 || kith_get_uv(&r) < 1)
+	if (kith_get_uv(&r) != 0 || kith_get_uv(&r) != 1)
 		return 0;
 	(void)kith_get_uv(&r);   /* kind */
 	(void)kith_get_sv(&r);   /* date */
@@ -3164,6 +3168,10 @@ head_len(const void *data, size_t len)
 	(void)kith_get_sstr(&r); /* title */
 	for (int i = 0; i < 4; i++) /* lines, bytes */
 		(void)kith_get_uv(&r);
+	(void)kith_get_str(&r);  /* text: none, for a journal entry */
+	(void)kith_get_uv(&r);   /* owner: none */
+	for (size_t k = kith_get_count(&r, 1); k > 0 && !r.bad; k--)
+		(void)kith_get_sstr(&r); /* tags */
 	return r.bad ? 0 : (size_t)(r.p - (const unsigned char *)data);
 }
 
@@ -4401,6 +4409,45 @@ blob_at(struct ix *ix, sqlite3_blob **bl, const char *col, int64_t id)
 	return (r & 0xff) == SQLITE_ERROR ? IX_DAMAGED : db_fail(ix, "read a chunk");
 }
 
+/* The heads parts, mapped and the model's (what is read points into them). */
+static int
+get_heads(struct ix *ix, struct kith_model *m, struct heads *hh, bool *have)
+{
+	struct kith_map *hm = NULL, *rm = NULL;
+	int rc;
+
+	if (*have)
+		return 0;
+	if ((rc = get_part(ix, &HEADS, &hm)) != 0)
+		return rc;
+	if ((rc = get_part(ix, &RECENT, &rm)) != 0 || !hm || !rm) {
+		kith_map_free(hm);
+		kith_map_free(rm);
+		return rc ? rc : IX_STALE; /* made meanwhile by someone else: look again */
+	}
+	if ((rc = attach_map(m, hm)) < 0) {
+		kith_map_free(rm);
+		return rc;
+	}
+	if ((rc = attach_map(m, rm)) < 0 ||
+	    (rc = heads_open(&hh[0], hm)) != 0 || (rc = heads_open(&hh[1], rm)) != 0)
+		return rc;
+	*have = true;
+	return 0;
+}
+
+/* The record of chunk id in hh (heads, recent): false when there is none. */
+static bool
+heads_get(const struct heads *hh, int64_t id, const unsigned char **p, size_t *n)
+{
+	const struct heads *in = &hh[1]; /* first: its ids are past the other's */
+	size_t at = heads_find(in, id);
+
+	if (at == in->n)
+		at = heads_find(in = &hh[0], id);
+	return at < in->n && heads_rec(in, at, p, n);
+}
+
 /*
  * For KITH_Q_HEADS: the entries of v[0..n) as heads, each with the people
  * it is an interaction of, from the heads parts h[0] (heads) and h[1]
@@ -4427,14 +4474,10 @@ load_heads(struct kith_model *m, struct hinter *v, size_t n,
 		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path)))
 			return KITH_ERROR;
 		pf = f;
-		/* the recent part's first: its ids are past the other's */
-		const struct heads *in = &h[1];
-		size_t at = heads_find(in, id), len;
-		if (at == in->n)
-			at = heads_find(in = &h[0], id);
 		const unsigned char *p;
+		size_t len;
 		struct kith_entry *e;
-		if (at == in->n || !heads_rec(in, at, &p, &len))
+		if (!heads_get(h, id, &p, &len))
 			return IX_DAMAGED;
 		if ((rc = kith_chunk_read_head(m, path, p, len, (size_t)v[i].in.eidx, &e)) != 0)
 			return rc == 1 || rc == KITH_ERROR ? IX_DAMAGED : rc;
@@ -4623,8 +4666,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct tfile *tfs = NULL;
 	size_t ntf = 0, captf = 0, efrom = 0;
 	int64_t *oids = NULL;
-	struct kith_map *pmap, *hmap = NULL, *rmap = NULL;
+	struct kith_map *pmap;
 	struct heads hh[2];
+	bool have_heads = false;
 	int rc;
 
 	*out = NULL;
@@ -4777,18 +4821,32 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (skip)
 			continue;
 		struct kith_chunk c;
-		void *data;
+		const void *data;
 		size_t len;
-		if ((rc = blob_at(ix, &bl, "data", picks[i].id)) != 0)
-			goto out;
-		len = (size_t)sqlite3_blob_bytes(bl);
-		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
-			rc = KITH_ERROR;
-			goto out;
-		}
-		if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK) {
-			rc = db_fail(ix, "read a chunk");
-			goto out;
+		if (bare) {
+			/* the entry alone: from the heads parts, not a row each */
+			const unsigned char *hp;
+			if ((rc = get_heads(ix, m, hh, &have_heads)) != 0)
+				goto out;
+			if (!heads_get(hh, picks[i].id, &hp, &len)) {
+				rc = IX_DAMAGED;
+				goto out;
+			}
+			data = hp;
+		} else {
+			void *d;
+			if ((rc = blob_at(ix, &bl, "data", picks[i].id)) != 0)
+				goto out;
+			len = (size_t)sqlite3_blob_bytes(bl);
+			if (!(d = kith_arena_alloc(m->arena, len + 1))) {
+				rc = KITH_ERROR;
+				goto out;
+			}
+			if (sqlite3_blob_read(bl, d, (int)len, 0) != SQLITE_OK) {
+				rc = db_fail(ix, "read a chunk");
+				goto out;
+			}
+			data = d;
 		}
 		if ((bare ? kith_chunk_read_bare(m, mpath, data, len, &c) :
 		    kith_chunk_read(m, mpath, data, len, &c)) < 0) {
@@ -4848,10 +4906,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			if (!nw || ids[nw - 1] != ids[i])
 				ids[nw++] = ids[i];
 		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
-		    (rc = get_part(ix, &HEADS, &hmap)) != 0 ||
-		    (rc = get_part(ix, &RECENT, &rmap)) != 0 ||
-		    (rc = hmap && rmap ? heads_open(&hh[0], hmap) : IX_STALE) != 0 ||
-		    (rc = heads_open(&hh[1], rmap)) != 0 ||
+		    (rc = get_heads(ix, m, hh, &have_heads)) != 0 ||
 		    (rc = load_heads(m, hl.v, hl.n, byid, nbyid, hh)) != 0 ||
 		    (rc = load_alone(ix, m, ids, nw, byid, nbyid)) != 0)
 			goto out;
@@ -4961,8 +5016,6 @@ out:
 	free(hl.v);
 	free(got);
 	free(tfs);
-	kith_map_free(hmap);
-	kith_map_free(rmap);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

@@ -2222,12 +2222,11 @@ decode_open(struct kith_dec *r, struct cmeta *out, struct kith_arena *a)
 
 /*
  * Decode meta bytes (kept alive by the caller: strings point into them,
- * and into t); with open_only (t NULL), only the open follow-ups (past
- * the rest).
+ * and into t).
  */
 static int
 decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena *a,
-	bool open_only, const struct terms *t)
+	const struct terms *t)
 {
 	struct kith_dec r = { data, (const unsigned char *)data + len, a, false };
 	size_t n;
@@ -2236,21 +2235,11 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 	memset(out, 0, sizeof *out);
 	n = kith_get_count(&r, 1);
 	for (size_t i = 0; i < n && !r.bad; i++) {
-		if (open_only) {
-			(void)kith_get_uv(&r);
-			continue;
-		}
 		const char *k = get_term(&r, t);
 		if (k && strset_add(&out->keys, k) < 0)
 			return KITH_ERROR;
 	}
 	n = kith_get_count(&r, 1);
-	if (open_only) {
-		for (size_t i = 0; i < n && !r.bad; i++)
-			for (size_t k = kith_get_count(&r, 1); k > 0 && !r.bad; k--)
-				(void)kith_get_uv(&r);
-		goto open;
-	}
 	out->nentries = n;
 	out->inter = calloc(out->nentries + 1, sizeof *out->inter);
 	out->ninter = calloc(out->nentries + 1, sizeof *out->ninter);
@@ -2264,7 +2253,6 @@ decode_cmeta(struct cmeta *out, const void *data, size_t len, struct kith_arena 
 			out->inter[i][j] = get_term(&r, t);
 		out->ninter[i] = k;
 	}
-open:
 	if ((rc = decode_open(&r, out, a)) != 0)
 		return rc;
 	return r.bad || r.p != r.end ? IX_DAMAGED : 0;
@@ -3368,7 +3356,7 @@ drop_file(struct refresh *r, const struct fent *f, sqlite3_stmt *getm,
 		free(data);
 		if (data && !keep)
 			return KITH_ERROR;
-		if ((rc = decode_cmeta(&c, keep, len, r->a, false, &r->terms)) == 0 &&
+		if ((rc = decode_cmeta(&c, keep, len, r->a, &r->terms)) == 0 &&
 		    (rc = cmeta_edits(&r->pe, &c, id, NULL, false, false, r->a)) == 0)
 			rc = open_drop(r, id, &c);
 		cmeta_free(&c);
@@ -3903,7 +3891,7 @@ apply(struct refresh *r)
 			goto out;
 		}
 		memcpy(keep, wc->oldmeta, wc->oldlen);
-		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, false, &r->terms)) == 0 &&
+		if ((rc = decode_cmeta(&oc, keep, wc->oldlen, r->a, &r->terms)) == 0 &&
 		    (rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a)) == 0)
 			rc = open_drop(r, wc->id, &oc);
 		cmeta_free(&oc);
@@ -4512,26 +4500,52 @@ add_open(struct kith_model *m, const struct cmeta *c, const char *path)
 	return 0;
 }
 
+/* The open part, mapped and the model's. */
+static int
+get_open(struct ix *ix, struct kith_model *m, const struct kith_map **out)
+{
+	struct kith_map *om;
+	int rc;
+
+	if ((rc = get_part(ix, &OPEN, &om)) != 0)
+		return rc;
+	if (!om)
+		return IX_STALE; /* made meanwhile by someone else: look again */
+	if ((rc = attach_map(m, om)) < 0)
+		return rc;
+	*out = om;
+	return 0;
+}
+
 /*
- * For KITH_Q_ALONE: the open follow-ups of every journal chunk, from the
- * open part (write_open), each with its people; the part's bytes are the
- * model's (om attached).
+ * The open follow-ups of every journal chunk (or of the chunks only[0..n),
+ * ascending, when only is not NULL), from the open part (write_open), each
+ * with its people; the part's bytes are the model's (om attached).
  */
 static int
 load_open(struct kith_model *m, const struct kith_map *om,
-	const struct fent *const *byid, size_t nbyid)
+	const struct fent *const *byid, size_t nbyid, const int64_t *only,
+	size_t nonly)
 {
 	struct kith_dec r = { om->data, (const unsigned char *)om->data + om->len,
 		m->arena, false };
 	const struct fent *pf = NULL;
 	const char *path = NULL;
-	size_t n = kith_get_count(&r, 2);
+	size_t n = kith_get_count(&r, 2), k = 0;
 	int64_t id = 0;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < n && !r.bad; i++) {
 		struct cmeta c = { 0 };
 		id += (int64_t)kith_get_uv(&r);
+		if (only) {
+			while (k < nonly && only[k] < id)
+				k++;
+			if (k == nonly || only[k] != id) {
+				skip_open(&r);
+				continue;
+			}
+		}
 		const struct fent *f = chunk_file(byid, nbyid, id);
 		if (!f)
 			return IX_DAMAGED;
@@ -4543,53 +4557,6 @@ load_open(struct kith_model *m, const struct kith_map *om,
 		cmeta_free(&c);
 	}
 	return rc ? rc : r.bad || r.p != r.end ? IX_DAMAGED : 0;
-}
-
-/*
- * For KITH_Q_HEADS: the open follow-ups of the chunks ids[0..n), from
- * their meta alone (no entries, no mentions), each with its people.
- */
-static int
-load_alone(struct ix *ix, struct kith_model *m, const int64_t *ids, size_t n,
-	const struct fent *const *byid, size_t nbyid)
-{
-	sqlite3_blob *bl = NULL;
-	const struct fent *pf = NULL;
-	const char *path = NULL;
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const struct fent *f = chunk_file(byid, nbyid, ids[i]);
-		struct cmeta c;
-		char *data;
-		size_t len;
-		if (!f) {
-			rc = IX_DAMAGED;
-			break;
-		}
-		if (f != pf && !(path = kith_arena_strdup(m->arena, f->path))) {
-			rc = KITH_ERROR;
-			break;
-		}
-		pf = f;
-		if ((rc = blob_at(ix, &bl, "meta", ids[i])) != 0)
-			break;
-		len = (size_t)sqlite3_blob_bytes(bl);
-		if (!(data = kith_arena_alloc(m->arena, len + 1))) {
-			rc = KITH_ERROR;
-			break;
-		}
-		if (sqlite3_blob_read(bl, data, (int)len, 0) != SQLITE_OK) {
-			rc = db_fail(ix, "read a chunk");
-			break;
-		}
-		if ((rc = decode_cmeta(&c, data, len, m->arena, true, NULL)) == 0)
-			rc = add_open(m, &c, path);
-		cmeta_free(&c);
-	}
-	if (bl)
-		sqlite3_blob_close(bl);
-	return rc;
 }
 
 /* A chunk a query read: its id and entries. */
@@ -4743,16 +4710,10 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if (rc)
 		goto out;
 	if (alone) {
-		struct kith_map *om;
-		if ((rc = get_part(ix, &OPEN, &om)) != 0)
-			goto out;
-		if (!om) {
-			rc = IX_STALE; /* made meanwhile by someone else: look again */
-			goto out;
-		}
-		if ((rc = attach_map(m, om)) < 0 ||
+		const struct kith_map *om;
+		if ((rc = get_open(ix, m, &om)) != 0 ||
 		    (rc = files_by_id(&byid, &nbyid, &s)) != 0 ||
-		    (rc = load_open(m, om, byid, nbyid)) != 0)
+		    (rc = load_open(m, om, byid, nbyid, NULL, 0)) != 0)
 			goto out;
 	}
 	/* ids to files; whole files for dates and for all */
@@ -4905,10 +4866,12 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		for (size_t i = 0; i < nids; i++)
 			if (!nw || ids[nw - 1] != ids[i])
 				ids[nw++] = ids[i];
+		const struct kith_map *om;
 		if ((!byid && (rc = files_by_id(&byid, &nbyid, &s)) != 0) ||
 		    (rc = get_heads(ix, m, hh, &have_heads)) != 0 ||
 		    (rc = load_heads(m, hl.v, hl.n, byid, nbyid, hh)) != 0 ||
-		    (rc = load_alone(ix, m, ids, nw, byid, nbyid)) != 0)
+		    (rc = get_open(ix, m, &om)) != 0 ||
+		    (rc = load_open(m, om, byid, nbyid, ids, nw)) != 0)
 			goto out;
 	}
 	/* The files skipped, in file order. */

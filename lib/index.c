@@ -2017,6 +2017,23 @@ terms_id(struct terms *t, const char *s, uint64_t *id)
 	return 0;
 }
 
+/*
+ * s as a term: the terms' own string, made in a when s is new (s itself
+ * may be a scratch buffer); NULL when out of memory.
+ */
+static const char *
+terms_intern(struct terms *t, const char *s, struct kith_arena *a)
+{
+	size_t n0 = t->n;
+	uint64_t id;
+
+	if (terms_id(t, s, &id) < 0)
+		return NULL;
+	if (t->n > n0 && !(t->v[id] = kith_arena_strdup(a, s)))
+		return NULL;
+	return t->v[id];
+}
+
 /* The terms part anew, when the refresh added terms (always on a first build). */
 static int
 terms_write(struct ix *ix, const struct terms *t, bool cold)
@@ -2069,32 +2086,30 @@ cmeta_free(struct cmeta *c)
 
 /* The meta of a finished journal chunk. */
 static int
-cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct kith_arena *a)
+cmeta_of(struct cmeta *out, const struct kith_chunk *c, struct terms *t,
+	struct kith_arena *a)
 {
 	struct kith_buf k = KITH_BUF_INIT;
 	bool open = false;
 	int rc = 0;
 
+	/* each key once in all: the terms' own string ("t:" + the folded target) */
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; rc == 0 && i < c->nmentions; i++) {
 		const char *f = c->mentions[i]->key; /* folded by the finish */
 		if (!f)
 			continue;
-		char *s = kith_arena_alloc(a, strlen(f) + 3);
-		if (!s) {
-			rc = KITH_ERROR;
-			break;
-		}
-		memcpy(s, "t:", 2);
-		strcpy(s + 2, f);
-		rc = strset_add(&out->keys, s);
+		kith_buf_clear(&k);
+		rc = kith_buf_puts(&k, "t:") < 0 || kith_buf_puts(&k, f) < 0 ? KITH_ERROR : 0;
+		const char *s = rc ? NULL : terms_intern(t, k.ptr, a);
+		rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
 	}
 	for (size_t i = 0; rc == 0 && i < c->nentries; i++)
 		for (size_t j = 0; rc == 0 && j < c->entries[i]->ntags; j++) {
 			kith_buf_clear(&k);
 			rc = kith_buf_puts(&k, "g:") < 0 ||
 				kith_buf_puts(&k, c->entries[i]->tags[j]) < 0 ? KITH_ERROR : 0;
-			const char *s = rc ? NULL : kith_arena_strdup(a, k.ptr);
+			const char *s = rc ? NULL : terms_intern(t, k.ptr, a);
 			rc = s ? strset_add(&out->keys, s) : KITH_ERROR;
 		}
 	for (size_t i = 0; i < c->nfollowups; i++)
@@ -3895,7 +3910,7 @@ apply(struct refresh *r)
 		    (rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a)) == 0)
 			rc = open_drop(r, wc->id, &oc);
 		cmeta_free(&oc);
-		if (rc || (rc = cmeta_of(&nc, &wc->c, r->a)) != 0)
+		if (rc || (rc = cmeta_of(&nc, &wc->c, &r->terms, r->a)) != 0)
 			goto out;
 		rc = cmeta_edits(&r->pe, &nc, wc->id,
 			(const struct kith_entry *const *)wc->c.entries, true, true, r->a);
@@ -3939,7 +3954,7 @@ apply(struct refresh *r)
 			if (!f->nchunks)
 				f->first = id;
 			f->nchunks++;
-			if ((rc = cmeta_of(&c, &wc->c, r->a)) == 0 &&
+			if ((rc = cmeta_of(&c, &wc->c, &r->terms, r->a)) == 0 &&
 			    (rc = cmeta_edits(&r->pe, &c, id,
 			    (const struct kith_entry *const *)wc->c.entries, true, false, r->a)) == 0)
 				rc = open_add(r, id, &c);

@@ -259,15 +259,16 @@ struct part {
 	const char *prefix; /* its file: .kith/PREFIXGEN */
 	bool sync;          /* fsync it before the commit */
 	unsigned bit;       /* in ix->wrote */
+	bool sparse;        /* read here and there: mapped without MAP_POPULATE */
 };
 
-static const struct part PEOPLE = { META_PEOPLE, "people-", true, 1 };
-static const struct part FILES = { META_FILES, "files-", false, 2 };
-static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4 };
-static const struct part OPEN = { META_OPEN, "open-", false, 8 };
-static const struct part TERMS = { META_TERMS, "terms-", false, 16 };
-static const struct part HEADS = { META_HEADS, "heads-", false, 32 };
-static const struct part RECENT = { META_RECENT, "recent-", false, 64 };
+static const struct part PEOPLE = { META_PEOPLE, "people-", true, 1, false };
+static const struct part FILES = { META_FILES, "files-", false, 2, false };
+static const struct part PSTAT = { META_PSTAT, "pstat-", false, 4, false };
+static const struct part OPEN = { META_OPEN, "open-", false, 8, false };
+static const struct part TERMS = { META_TERMS, "terms-", false, 16, false };
+static const struct part HEADS = { META_HEADS, "heads-", false, 32, true };
+static const struct part RECENT = { META_RECENT, "recent-", false, 64, true };
 static const struct part *const parts[] = { &PEOPLE, &FILES, &PSTAT, &OPEN, &TERMS,
 	&HEADS, &RECENT };
 
@@ -352,7 +353,8 @@ get_part(struct ix *ix, const struct part *pt, struct kith_map **map)
 	if (fstat(fd, &st) < 0 || size > SIZE_MAX - PART_HEAD ||
 	    (uint64_t)st.st_size != size + PART_HEAD)
 		goto out;
-	p = mmap(NULL, size + PART_HEAD, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	p = mmap(NULL, size + PART_HEAD, PROT_READ,
+		MAP_PRIVATE | (pt->sparse ? 0 : MAP_POPULATE), fd, 0);
 	if (p == MAP_FAILED)
 		goto out;
 	if (memcmp(p, PART_MAGIC, 8) || get_le64((unsigned char *)p + 8) != gen ||

@@ -1941,16 +1941,6 @@ terms_free(struct terms *t)
 	memset(t, 0, sizeof *t);
 }
 
-static uint32_t
-hash_term(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		h = (h ^ *c) * 16777619u;
-	return h;
-}
-
 /* The terms part into t (none yet on a first build). */
 static int
 terms_load(struct ix *ix, struct terms *t, bool cold)
@@ -1993,13 +1983,13 @@ terms_id(struct terms *t, const char *s, uint64_t *id)
 		t->slots = v;
 		t->scap = nc;
 		for (size_t i = 0; i < t->n; i++) {
-			size_t h = hash_term(t->v[i]) & (nc - 1);
+			size_t h = (size_t)hash_str(t->v[i]) & (nc - 1);
 			while (v[h])
 				h = (h + 1) & (nc - 1);
 			v[h] = (uint32_t)i + 1;
 		}
 	}
-	size_t h = hash_term(s) & (t->scap - 1);
+	size_t h = (size_t)hash_str(s) & (t->scap - 1);
 	for (; t->slots[h]; h = (h + 1) & (t->scap - 1))
 		if (!strcmp(t->v[t->slots[h] - 1], s)) {
 			*id = t->slots[h] - 1;

@@ -420,6 +420,13 @@ warm() {
 	test -f .kith/index.db
 }
 
+# garble FILE: garbage over FILE past its 24-byte header, its size kept.
+garble() {
+	size=$(wc -c <"$1") &&
+	yes "garbage" | head -c $((size - 24)) |
+		dd of="$1" bs=1 seek=24 conv=notrunc 2>/dev/null
+}
+
 # settle: warm, with no file left within the clock-tick check's reach, so
 # that the next run parses only what changes after.
 settle() {
@@ -788,10 +795,7 @@ test_expect 'a people file truncated is rebuilt with a warning' '
 
 test_expect 'a people file of garbage, its size kept, is rebuilt with a warning' '
 	warm &&
-	f=$(ls .kith/people-*) &&
-	size=$(wc -c <"$f") &&
-	yes "garbage" | head -c $((size - 24)) |
-		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	garble .kith/people-* &&
 	damaged due --json
 '
 
@@ -830,10 +834,7 @@ test_expect 'a totals part truncated is rebuilt with a warning' '
 
 test_expect 'a files part of garbage, its size kept, is rebuilt with a warning' '
 	warm &&
-	f=$(ls .kith/files-*) &&
-	size=$(wc -c <"$f") &&
-	yes "garbage" | head -c $((size - 24)) |
-		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	garble .kith/files-* &&
 	damaged todo --json
 '
 
@@ -886,10 +887,7 @@ test_expect 'an open part truncated is rebuilt with a warning' '
 
 test_expect 'an open part of garbage, its size kept, is rebuilt with a warning' '
 	warm &&
-	f=$(ls .kith/open-*) &&
-	size=$(wc -c <"$f") &&
-	yes "garbage" | head -c $((size - 24)) |
-		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	garble .kith/open-* &&
 	damaged todo --json
 '
 
@@ -927,10 +925,7 @@ test_expect 'a terms part removed behind kith is rebuilt with a warning' '
 
 test_expect 'a terms part cut short is rebuilt with a warning' '
 	warm &&
-	f=$(ls .kith/terms-*) &&
-	size=$(wc -c <"$f") &&
-	yes "garbage" | head -c $((size - 24)) |
-		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	garble .kith/terms-* &&
 	echo "A line added by hand." >>journal/2026/2026-11-10.md &&
 	damaged ls --format tsv &&
 	git checkout -q -- journal
@@ -981,10 +976,7 @@ test_expect 'a recent heads part removed behind kith is rebuilt with a warning' 
 
 test_expect 'a heads part of garbage, its size kept, is rebuilt with a warning' '
 	warm &&
-	f=$(ls .kith/heads-*) &&
-	size=$(wc -c <"$f") &&
-	yes "garbage" | head -c $((size - 24)) |
-		dd of="$f" bs=1 seek=24 conv=notrunc 2>/dev/null &&
+	garble .kith/heads-* &&
 	damaged show ben-okoro
 '
 

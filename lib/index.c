@@ -4006,10 +4006,12 @@ apply(struct refresh *r)
 			    kith_chunk_write(&r->buf, &wc->c)) < 0)
 				goto out;
 #ifdef KITH_CHECK_BYTES
+			/* for a change to the parse or the finish: both must agree */
 			{
 				struct kith_buf chk = KITH_BUF_INIT;
 				kith_chunk_write(&chk, &wc->c);
-				if (chk.len != r->buf.len - mlen || memcmp(chk.ptr, r->buf.ptr + mlen, chk.len))
+				if (chk.len != r->buf.len - mlen ||
+				    memcmp(chk.ptr, r->buf.ptr + mlen, chk.len))
 					abort();
 				kith_buf_free(&chk);
 			}
@@ -4818,7 +4820,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
-	/* Read them, file by file, in file order (blob_at). */
+	/* Read them, file by file, in file order (the heads parts, else blob_at). */
 	const char *mpath = NULL;
 	for (size_t i = 0; i < npicks; i++) {
 		const struct fent *f = &s.files[picks[i].file];

@@ -455,22 +455,41 @@ kith_dirfd_open(struct kith_dirfd *d, const char *rel)
 }
 
 int
-kith_dirfd_read(struct kith_dirfd *d, const char *rel, char **out, size_t *len)
+kith_dirfd_read_buf(struct kith_dirfd *d, const char *rel, struct kith_buf *b)
 {
+	int fd = kith_dirfd_open(d, rel), e = errno;
+	ssize_t r;
+
+	b->len = 0;
+	if (fd >= 0) {
+		/* to the end of the file: a short read is not taken for it */
+		do {
+			if (b->cap - b->len < 4096 &&
+			    kith_buf_grow(b, b->cap ? b->cap : 16384) < 0) {
+				close(fd);
+				return KITH_ERROR;
+			}
+			if ((r = read(fd, b->ptr + b->len, b->cap - b->len - 1)) > 0)
+				b->len += (size_t)r;
+		} while (r > 0 || (r < 0 && errno == EINTR));
+		e = errno;
+		close(fd);
+		if (r == 0) {
+			b->ptr[b->len] = '\0';
+			return 0;
+		}
+		b->len = 0;
+		b->ptr[0] = '\0';
+	}
+	/* messages name the file as kith_file_read would */
 	struct kith_buf abs = KITH_BUF_INIT;
 	const char *name = rel;
-	int fd = kith_dirfd_open(d, rel), e = errno, rc;
-
-	*out = NULL;
+	int rc;
 	if (d->repo && kith_repo_path(&abs, d->repo, rel) == 0)
-		name = abs.ptr; /* messages name the file as kith_file_read would */
-	if (fd < 0) {
-		errno = e;
-		rc = kith_error_errno(e == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
-			"cannot open '%s'", name);
-	} else {
-		rc = kith_fd_read(out, len, fd, name, NULL);
-	}
+		name = abs.ptr;
+	errno = e;
+	rc = kith_error_errno(fd < 0 && e == ENOENT ? KITH_ENOTFOUND : KITH_ERROR,
+		fd < 0 ? "cannot open '%s'" : "cannot read '%s'", name);
 	kith_buf_free(&abs);
 	return rc;
 }

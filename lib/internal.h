@@ -47,6 +47,10 @@ int kith_repo_apply_ext(struct kith_repo *repo,
 	const struct kith_change *changes, size_t n, const char *message,
 	unsigned flags);
 
+/* kith_utf8_valid byte by byte: what it does on a CPU without AVX2, and
+ * for inputs under 64 bytes (lib/text.c). */
+bool kith_utf8_valid_bytes(const char *s, size_t len);
+
 /* The copy of a template compiled into the library, or NULL (lib/template.c). */
 const char *kith_template_builtin(const char *name);
 

@@ -171,8 +171,12 @@ struct kith_dirfd {
 #define KITH_DIRFD_INIT(root_, repo_) { (repo_), (root_), -1, "" }
 /* rel opened for reading: an fd, or -1 with errno set. */
 int kith_dirfd_open(struct kith_dirfd *d, const char *rel);
-/* As kith_file_read of rel (a missing file is KITH_ENOTFOUND). */
-int kith_dirfd_read(struct kith_dirfd *d, const char *rel, char **out, size_t *len);
+/*
+ * Read rel whole into b, replacing what b held (b is kept for the next
+ * file: no fstat and no allocation per file). A missing file is
+ * KITH_ENOTFOUND; messages name it as kith_file_read would.
+ */
+int kith_dirfd_read_buf(struct kith_dirfd *d, const char *rel, struct kith_buf *b);
 /* Close the directory kept open (not root). */
 void kith_dirfd_close(struct kith_dirfd *d);
 

@@ -1002,22 +1002,38 @@ test_files(void)
 	int root = open(top, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct kith_dirfd d = KITH_DIRFD_INIT(root, r);
 	const char *texts[] = { "a\n", "b\n", "c\n", "# Ana\n", "# Bo\n" };
+	struct kith_buf b = KITH_BUF_INIT;
 	for (size_t i = 0; i < n && i < 5; i++) {
-		char *t = NULL;
-		size_t len = 0;
-		is_int(kith_dirfd_read(&d, files[i], &t, &len), 0, "dirfd: read");
-		is_str(t ? t : "(null)", texts[i], "dirfd: the file's text");
-		ok(len == strlen(texts[i]), "dirfd: its length");
-		free(t);
+		is_int(kith_dirfd_read_buf(&d, files[i], &b), 0, "dirfd: read");
+		is_str(b.ptr ? b.ptr : "(null)", texts[i], "dirfd: the file's text");
+		ok(b.len == strlen(texts[i]), "dirfd: its length");
 	}
-	char *t = NULL;
-	is_int(kith_dirfd_read(&d, "people/gone.md", &t, NULL), KITH_ENOTFOUND,
+	/* one bigger than the buffer's first size, then a small one again */
+	char *big = malloc(100001);
+	if (!big)
+		bail("malloc");
+	for (size_t i = 0; i < 100000; i++)
+		big[i] = "abcdefghij\n"[i % 11];
+	big[100000] = '\0';
+	put_file(P("%s/people/big.md", top), big);
+	is_int(kith_dirfd_read_buf(&d, "people/big.md", &b), 0, "dirfd: a big file");
+	ok(b.len == 100000 && !memcmp(b.ptr, big, 100000) && !b.ptr[b.len],
+		"dirfd: all of it, NUL-terminated");
+	is_int(kith_dirfd_read_buf(&d, "people/ana.md", &b), 0, "dirfd: a small one after");
+	is_str(b.ptr, "# Ana\n", "dirfd: only its text");
+	free(big);
+	is_int(kith_dirfd_read_buf(&d, "people/gone.md", &b), KITH_ENOTFOUND,
 		"dirfd: a missing file");
 	is_str(kith_error(), P("cannot open '%s/people/gone.md': No such file or "
 		"directory", top), "dirfd: named by its absolute path");
-	ok(!t, "dirfd: nothing read");
-	is_int(kith_dirfd_read(&d, "nowhere/x.md", &t, NULL), KITH_ENOTFOUND,
+	ok(b.len == 0, "dirfd: nothing read");
+	is_int(kith_dirfd_read_buf(&d, "nowhere/x.md", &b), KITH_ENOTFOUND,
 		"dirfd: a missing directory");
+	is_int(kith_dirfd_read_buf(&d, "people/dir.md", &b), KITH_ERROR,
+		"dirfd: a directory cannot be read");
+	is_str(kith_error(), P("cannot read '%s/people/dir.md': Is a directory", top),
+		"dirfd: and says so");
+	kith_buf_free(&b);
 	kith_dirfd_close(&d);
 	ok(d.fd == -1, "dirfd: closed");
 	close(root);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kith.h"
+#include "internal.h"
 #include "tap.h"
 
 static void
@@ -181,6 +181,110 @@ test_utf8(void)
 	ok(!kith_utf8_valid("\xc3\xa9xyz", 1), "utf8: a cut sequence is invalid");
 }
 
+/*
+ * Long inputs take the 32-byte path where the CPU has AVX2: each case
+ * again at every offset across two blocks, in ASCII or among other
+ * sequences, and at the very end; then random inputs against the byte by
+ * byte check.
+ */
+static const struct {
+	const char *s;
+	bool valid;
+} cases[] = {
+	{ "\xc2\x80", true }, { "\xdf\xbf", true }, { "\xe0\xa0\x80", true },
+	{ "\xed\x9f\xbf", true }, { "\xee\x80\x80", true }, { "\xef\xbf\xbf", true },
+	{ "\xf0\x90\x80\x80", true }, { "\xf4\x8f\xbf\xbf", true },
+	{ "\xc0\x80", false }, { "\xc1\xbf", false }, { "\xe0\x80\x80", false },
+	{ "\xe0\x9f\xbf", false }, { "\xf0\x80\x80\x80", false },
+	{ "\xf0\x8f\xbf\xbf", false }, { "\xed\xa0\x80", false },
+	{ "\xed\xbf\xbf", false }, { "\xf4\x90\x80\x80", false },
+	{ "\xf5\x80\x80\x80", false }, { "\xff", false }, { "\x80", false },
+	{ "\xc3", false }, { "\xe2\x82", false }, { "\xf0\x9f\x98", false },
+	{ "\xe2\x28\xa1", false }, { "\xf0\x9f\x98\x28", false },
+	{ "\xc3\xa9\xa9", false }, { "\xe2\x82\xac\x80", false },
+};
+
+/* fill: "a".."z", or "é" and "€"; k of its units, the case, then more to 120 bytes */
+static size_t
+long_case(char *buf, int fill, size_t k, const char *c)
+{
+	const char *unit = fill ? "\xc3\xa9\xe2\x82\xac" : "abcdefghijklmnopqrstuvwxyz";
+	size_t u = fill ? 5 : 1, len = 0, i = 0;
+
+	for (; i < k; i++, len += u)
+		memcpy(buf + len, fill ? unit : unit + i % 26, u);
+	memcpy(buf + len, c, strlen(c));
+	for (len += strlen(c); len < 120; i++, len += u)
+		memcpy(buf + len, fill ? unit : unit + i % 26, u);
+	return len;
+}
+
+static void
+test_utf8_long(void)
+{
+	char buf[200], name[96];
+	int wrong = 0;
+
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		for (int fill = 0; fill < 2; fill++) {
+			for (size_t k = 0; k < (fill ? 14 : 70); k++) {
+				size_t len = long_case(buf, fill, k, cases[c].s);
+				if ((kith_utf8_valid(buf, len) != cases[c].valid ||
+				     kith_utf8_valid_bytes(buf, len) != cases[c].valid) &&
+				    wrong++ < 5) {
+					snprintf(name, sizeof name, "utf8 long: case %zu after %zu "
+						"units of fill %d", c, k, fill);
+					ok(0, name);
+				}
+			}
+		}
+		/* last in the input, after 70 bytes of ASCII */
+		size_t n = strlen(cases[c].s);
+		memset(buf, 'x', 70);
+		memcpy(buf + 70, cases[c].s, n);
+		if (kith_utf8_valid(buf, 70 + n) != cases[c].valid && wrong++ < 5) {
+			snprintf(name, sizeof name, "utf8 long: case %zu at the end", c);
+			ok(0, name);
+		}
+	}
+	snprintf(name, sizeof name, "utf8 long: every case at every offset (%d wrong)", wrong);
+	ok(wrong == 0, name);
+
+	/* random bytes, mostly whole sequences */
+	static const char *const seq[] = { "a", "\n", "\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xed\x9f\xbf", "\xf4\x8f\xbf\xbf" };
+	static const unsigned char odd[] = { 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xe0,
+		0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x9f, 0xa0 };
+	unsigned seed = 12345;
+	int differ = 0, valid = 0;
+	for (int it = 0; it < 200000; it++) {
+		size_t len = 0, want = 64 + (seed = seed * 1103515245 + 12345) % 120;
+		while (len < want) {
+			seed = seed * 1103515245 + 12345;
+			unsigned r = (seed >> 16) % 100;
+			if (r == 0) {
+				buf[len++] = (char)odd[(seed >> 8) % sizeof odd];
+			} else {
+				const char *q = seq[r % 7];
+				size_t k = strlen(q);
+				if (len + k > want)
+					break;
+				memcpy(buf + len, q, k);
+				len += k;
+			}
+		}
+		bool a = kith_utf8_valid(buf, len), b = kith_utf8_valid_bytes(buf, len);
+		differ += a != b;
+		valid += b;
+	}
+	snprintf(name, sizeof name, "utf8 long: random inputs agree with the "
+		"bytewise check (%d differ)", differ);
+	ok(differ == 0, name);
+	snprintf(name, sizeof name, "utf8 long: random inputs are both valid and "
+		"invalid (%d valid)", valid);
+	ok(valid > 20000 && valid < 180000, name);
+}
+
 int
 main(void)
 {
@@ -188,5 +292,6 @@ main(void)
 	test_slugify();
 	test_slug_valid();
 	test_utf8();
+	test_utf8_long();
 	return done_testing();
 }

@@ -23,7 +23,6 @@
 #include <getopt.h>
 #include <pcre2.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,10 +248,7 @@ emit(struct grep *g, struct result *r)
 static void *
 other_worker(void *arg)
 {
-	/* Its own table of file descriptors: opening and reading 12,000
-	 * files then takes neither thread's time in the kernel's locks and
-	 * reference counts of a shared table. */
-	(void)unshare(CLONE_FILES);
+	kith_thread_own_fds();
 	return worker(arg);
 }
 

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -247,6 +248,22 @@ worker(void *arg)
 	}
 }
 
+/* The second thread of a walk: its own descriptors (kith_thread_own_fds). */
+static void *
+other_worker(void *arg)
+{
+	kith_thread_own_fds();
+	return worker(arg);
+}
+
+void
+kith_thread_own_fds(void)
+{
+#ifdef CLONE_FILES
+	(void)unshare(CLONE_FILES); /* else the shared table, as before */
+#endif
+}
+
 static const struct kith_walk_dir *
 find_prev(const struct kith_walk_dir *prev, size_t n, const char *path)
 {
@@ -360,7 +377,7 @@ kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
 		v[0] = items[nitems - 1];
 		memcpy(v + 1, items, (nitems - 1) * sizeof *v);
 		p.items = v;
-		bool threaded = pthread_create(&t, NULL, worker, &p) == 0;
+		bool threaded = pthread_create(&t, NULL, other_worker, &p) == 0;
 		worker(&p);
 		if (threaded)
 			pthread_join(t, NULL);

@@ -4273,12 +4273,16 @@ struct tjob {
 	struct kith_arena *a;
 	int rc;
 	char msg[256];
+	bool thread;  /* on a thread of its own */
 };
 
 static void *
 text_worker(void *arg)
 {
 	struct tjob *j = arg;
+
+	if (j->thread)
+		kith_thread_own_fds();
 	struct kith_dirfd d = KITH_DIRFD_INIT(j->root, NULL);
 
 	for (size_t i = j->first; i < j->n && j->rc == 0; i += j->step)
@@ -4300,8 +4304,8 @@ static int
 load_texts(struct ix *ix, struct kith_model *m, const struct tfile *v, size_t n,
 	struct kith_entry **es)
 {
-	struct tjob j[2] = { { v, n, 0, 1, es, -1, m->arena, 0, "" },
-		{ v, n, 1, 2, es, -1, NULL, 0, "" } };
+	struct tjob j[2] = { { v, n, 0, 1, es, -1, m->arena, 0, "", false },
+		{ v, n, 1, 2, es, -1, NULL, 0, "", false } };
 	pthread_t t;
 	bool two = false;
 	int root;
@@ -4319,7 +4323,9 @@ load_texts(struct ix *ix, struct kith_model *m, const struct tfile *v, size_t n,
 	}
 	if (two) {
 		j[0].step = 2;
+		j[1].thread = true;
 		if (pthread_create(&t, NULL, text_worker, &j[1]) != 0) {
+			j[1].thread = false;
 			text_worker(&j[0]);
 			text_worker(&j[1]); /* here, after */
 		} else {

@@ -177,6 +177,15 @@ int kith_dirfd_open(struct kith_dirfd *d, const char *rel);
  * KITH_ENOTFOUND; messages name it as kith_file_read would.
  */
 int kith_dirfd_read_buf(struct kith_dirfd *d, const char *rel, struct kith_buf *b);
+/*
+ * For a thread that opens many files and closes them before it ends: a
+ * table of file descriptors of its own (Linux's unshare(CLONE_FILES)).
+ * Threads that share one pay for it on every open, read and close: a
+ * lock, and a reference counted on each file. Descriptors open before
+ * the call stay open in both tables; one the thread opens after is not
+ * the other threads' to use.
+ */
+void kith_thread_own_fds(void);
 /* Close the directory kept open (not root). */
 void kith_dirfd_close(struct kith_dirfd *d);
 

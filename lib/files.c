@@ -361,10 +361,16 @@ kith_repo_walk(struct kith_walk *out, struct kith_repo *repo,
 	}
 	items[nitems - 1] = (struct item){ .path = "people", .rootfd = rootfd,
 		.names_only = names_only, .prev = find_prev(prev, nprev, "people") };
-	/* Two threads for a big walk: the people first, then the years. */
+	/*
+	 * Two threads for a big walk: the people first, then the years. Big
+	 * is what the walk before found; a walk for names alone has none to
+	 * go by, and counts a year for its days.
+	 */
 	size_t expect = 0;
 	for (size_t i = 0; i < nprev; i++)
 		expect += prev[i].nnames;
+	if (names_only)
+		expect = top[0].nfiles * 366;
 	if (expect >= THREAD_MIN && nitems > 1) {
 		struct pool p = { NULL, nitems, 0, PTHREAD_MUTEX_INITIALIZER };
 		pthread_t t;

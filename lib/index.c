@@ -3627,6 +3627,197 @@ take_job(struct refresh *r, struct job *j, struct stat *st, bool *gone,
 	return 0;
 }
 
+/* A new chunk's row, ready for the insert. */
+struct row {
+	int64_t id;
+	const void *meta, *data;
+	size_t mlen, dlen;
+};
+
+/* Chunks enough for a second thread to make the rows, and how many it
+ * hands over at a time. */
+#define ROW_THREAD_MIN 2048
+#define ROW_BATCH 256
+
+/*
+ * The new chunks of the changed files. Making their rows (ids, meta,
+ * posting edits, open follow-ups and heads: the refresh's memory alone)
+ * and inserting them (SQLite's time) take about as long in a first
+ * build; with many chunks a second thread makes them while this one
+ * inserts what it has handed over.
+ */
+struct newc {
+	struct refresh *r;
+	const struct kith_walk *w;
+	struct state *ns;
+	const struct stat *stats;
+	const bool *parsed, *gone;
+	size_t nnew;
+	struct row *rows;      /* room for nnew */
+	size_t nrows;          /* made */
+	size_t ready;          /* handed over (under mu) */
+	bool threaded, done, stop;
+	int rc;                /* the making's */
+	char msg[256];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Hand the rows made so far over; the last time, say it is done. */
+static int
+publish(struct newc *nc, bool done)
+{
+	bool stop;
+
+	pthread_mutex_lock(&nc->mu);
+	nc->ready = nc->nrows;
+	nc->done |= done;
+	stop = nc->stop;
+	pthread_cond_signal(&nc->cv);
+	pthread_mutex_unlock(&nc->mu);
+	return stop ? KITH_ERROR : 0; /* the insert failed: its error counts */
+}
+
+static void
+make_rows(struct newc *nc)
+{
+	struct refresh *r = nc->r;
+	struct state *ns = nc->ns;
+	int rc = 0;
+
+	for (size_t i = 0, k = 0; i < nc->w->nfiles; i++) {
+		struct fent *f = &ns->files[i];
+		if (!nc->parsed[i])
+			continue;
+		if (nc->gone[i]) {
+			f->path = NULL;
+			continue;
+		}
+		f->id = ns->next_id++;
+		f->size = (int64_t)nc->stats[i].st_size;
+		f->mtime = (int64_t)nc->stats[i].st_mtim.tv_sec * 1000000000 +
+			nc->stats[i].st_mtim.tv_nsec;
+		f->ctime = (int64_t)nc->stats[i].st_ctim.tv_sec * 1000000000 +
+			nc->stats[i].st_ctim.tv_nsec;
+		f->ino = (uint64_t)nc->stats[i].st_ino;
+		f->racy = racy(f->mtime, r->now) || racy(f->ctime, r->now);
+		f->first = f->nchunks = 0;
+		if (is_person_path(f->path))
+			continue;
+		while (k < nc->nnew && r->w[k].file < i)
+			k++;
+		for (; k < nc->nnew && r->w[k].file == i; k++) {
+			struct wchunk *wc = &r->w[k];
+			struct cmeta c;
+			int64_t id = ns->next_id++;
+			if (!f->nchunks)
+				f->first = id;
+			f->nchunks++;
+			/* the parse's bytes: the keys were folded there already */
+			const void *data = wc->bytes;
+			size_t dlen = wc->nbytes;
+#ifdef KITH_CHECK_BYTES
+			/* for a change to the parse or the finish: both must agree */
+			if (data) {
+				struct kith_buf chk = KITH_BUF_INIT;
+				kith_chunk_write(&chk, &wc->c);
+				if (chk.len != dlen || memcmp(chk.ptr, data, dlen))
+					abort();
+				kith_buf_free(&chk);
+			}
+#endif
+			if (!data) {
+				kith_buf_clear(&r->buf);
+				if ((rc = kith_chunk_write(&r->buf, &wc->c)) < 0)
+					goto out;
+				dlen = r->buf.len;
+				if (!(data = kith_arena_strndup(r->a, r->buf.ptr, dlen))) {
+					rc = KITH_ERROR;
+					goto out;
+				}
+			}
+			if ((rc = heads_add(r, id, data, dlen)) != 0)
+				goto out;
+			if ((rc = cmeta_of(&c, &wc->c, &r->terms, r->a)) == 0 &&
+			    (rc = cmeta_edits(&r->pe, &c, id,
+			    (const struct kith_entry *const *)wc->c.entries, true, false, r->a)) == 0)
+				rc = open_add(r, id, &c);
+			kith_buf_clear(&r->buf);
+			if (rc == 0)
+				rc = encode_cmeta(&r->buf, &c, &r->terms);
+			cmeta_free(&c);
+			if (rc)
+				goto out;
+			void *meta = kith_arena_alloc(r->a, r->buf.len + 1);
+			if (!meta) {
+				rc = KITH_ERROR;
+				goto out;
+			}
+			memcpy(meta, r->buf.ptr, r->buf.len);
+			nc->rows[nc->nrows++] = (struct row){ id, meta, data, r->buf.len, dlen };
+			if (nc->threaded && !(nc->nrows % ROW_BATCH) && (rc = publish(nc, false)) != 0)
+				goto out;
+		}
+	}
+out:
+	nc->rc = rc;
+	if (rc < 0)
+		snprintf(nc->msg, sizeof nc->msg, "%s", kith_error());
+	publish(nc, true);
+}
+
+static void *
+make_thread(void *arg)
+{
+	make_rows(arg);
+	return NULL;
+}
+
+static int
+new_chunks(struct newc *nc, sqlite3_stmt *ins)
+{
+	struct ix *ix = nc->r->ix;
+	size_t done = 0;
+	pthread_t t;
+	int rc = 0;
+
+	if (!(nc->rows = malloc((nc->nnew + 1) * sizeof *nc->rows)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	nc->threaded = nc->nnew >= ROW_THREAD_MIN &&
+		pthread_create(&t, NULL, make_thread, nc) == 0;
+	if (!nc->threaded)
+		make_rows(nc);
+	for (bool last = false; rc == 0 && !last;) {
+		pthread_mutex_lock(&nc->mu);
+		while (done == nc->ready && !nc->done)
+			pthread_cond_wait(&nc->cv, &nc->mu);
+		size_t ready = nc->ready;
+		last = nc->done; /* then ready is all of them */
+		pthread_mutex_unlock(&nc->mu);
+		for (; rc == 0 && done < ready; done++) {
+			const struct row *w = &nc->rows[done];
+			sqlite3_bind_int64(ins, 1, w->id);
+			sqlite3_bind_blob(ins, 2, w->meta, (int)w->mlen, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 3, w->data, (int)w->dlen, SQLITE_STATIC);
+			rc = run(ix, ins);
+		}
+	}
+	if (rc) {
+		pthread_mutex_lock(&nc->mu);
+		nc->stop = true;
+		pthread_mutex_unlock(&nc->mu);
+	}
+	if (nc->threaded)
+		pthread_join(t, NULL);
+	free(nc->rows);
+	nc->rows = NULL;
+	if (rc)
+		return rc;
+	if (nc->rc)
+		return nc->rc < 0 ? kith_error_set(nc->rc, "%s", nc->msg) : nc->rc;
+	return 0;
+}
+
 static int
 apply(struct refresh *r)
 {
@@ -3964,74 +4155,11 @@ apply(struct refresh *r)
 			goto out;
 	}
 	/* The changed files: their chunks, new ids in file order. */
-	for (size_t i = 0, k = 0; i < w->nfiles; i++) {
-		struct fent *f = &ns->files[i];
-		if (!parsed[i])
-			continue;
-		if (gone[i]) {
-			f->path = NULL;
-			continue;
-		}
-		f->id = ns->next_id++;
-		f->size = (int64_t)stats[i].st_size;
-		f->mtime = (int64_t)stats[i].st_mtim.tv_sec * 1000000000 + stats[i].st_mtim.tv_nsec;
-		f->ctime = (int64_t)stats[i].st_ctim.tv_sec * 1000000000 + stats[i].st_ctim.tv_nsec;
-		f->ino = (uint64_t)stats[i].st_ino;
-		f->racy = racy(f->mtime, r->now) || racy(f->ctime, r->now);
-		f->first = f->nchunks = 0;
-		if (is_person_path(f->path))
-			continue;
-		while (k < nnew && r->w[k].file < i)
-			k++;
-		for (; k < nnew && r->w[k].file == i; k++) {
-			struct wchunk *wc = &r->w[k];
-			struct cmeta c;
-			int64_t id = ns->next_id++;
-			if (!f->nchunks)
-				f->first = id;
-			f->nchunks++;
-			if ((rc = cmeta_of(&c, &wc->c, &r->terms, r->a)) == 0 &&
-			    (rc = cmeta_edits(&r->pe, &c, id,
-			    (const struct kith_entry *const *)wc->c.entries, true, false, r->a)) == 0)
-				rc = open_add(r, id, &c);
-			kith_buf_clear(&r->buf);
-			if (rc == 0)
-				rc = encode_cmeta(&r->buf, &c, &r->terms);
-			cmeta_free(&c);
-			if (rc)
-				goto out;
-			size_t mlen = r->buf.len;
-			/* the parse's bytes: the keys were folded there already */
-			if ((rc = wc->bytes ? kith_buf_put(&r->buf, wc->bytes, wc->nbytes) :
-			    kith_chunk_write(&r->buf, &wc->c)) < 0)
-				goto out;
-#ifdef KITH_CHECK_BYTES
-			/* for a change to the parse or the finish: both must agree */
-			{
-				struct kith_buf chk = KITH_BUF_INIT;
-				kith_chunk_write(&chk, &wc->c);
-				if (chk.len != r->buf.len - mlen ||
-				    memcmp(chk.ptr, r->buf.ptr + mlen, chk.len))
-					abort();
-				kith_buf_free(&chk);
-			}
-#endif
-			const void *hp = wc->bytes;
-			size_t hn = r->buf.len - mlen;
-			if (!hp && !(hp = kith_arena_strndup(r->a, r->buf.ptr + mlen, hn))) {
-				rc = KITH_ERROR;
-				goto out;
-			}
-			if ((rc = heads_add(r, id, hp, hn)) != 0)
-				goto out;
-			sqlite3_bind_int64(ins, 1, id);
-			sqlite3_bind_blob(ins, 2, r->buf.ptr, (int)mlen, SQLITE_STATIC);
-			sqlite3_bind_blob(ins, 3, r->buf.ptr + mlen, (int)(r->buf.len - mlen),
-				SQLITE_STATIC);
-			if ((rc = run(ix, ins)) != 0)
-				goto out;
-		}
-	}
+	struct newc nc = { r, w, ns, stats, parsed, gone, nnew, NULL, 0, 0,
+		false, false, false, 0, "", PTHREAD_MUTEX_INITIALIZER,
+		PTHREAD_COND_INITIALIZER };
+	if ((rc = new_chunks(&nc, ins)) != 0)
+		goto out;
 	/* files that vanished while parsing: out of the state */
 	size_t kf = 0;
 	for (size_t i = 0; i < ns->nfiles; i++)

@@ -226,6 +226,8 @@ describe(const char *name)
 	return b ? b->what : "(extension)";
 }
 
+#define STDOUT_BUF (64 * 1024)
+
 /* Run the command b in-process, argv[0] "kith-NAME"; never returns. */
 static void __attribute__((noreturn))
 run_builtin(const struct builtin *b, int argc, char **argv)
@@ -240,6 +242,14 @@ run_builtin(const struct builtin *b, int argc, char **argv)
 	 * of a 20 MB journal.
 	 */
 	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	/*
+	 * Not to a terminal: one write(2) per 64 KB, not per 4 KB (what
+	 * glibc takes from st_blksize): `journal --tag` prints 20 MB of the
+	 * bench's journal in 4,900 writes otherwise, 5 ms of the 30.
+	 */
+	static char outbuf[STDOUT_BUF]; /* glibc takes no size without one */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	exit(b->main(argc, argv));
 }
 

@@ -205,21 +205,15 @@ static int
 grep_file(const struct grep *g, struct kith_dirfd *d, pcre2_match_data *md,
 	struct result *r, const char *rel, struct kith_buf *b)
 {
-	size_t len, bom;
-	int rc = 0;
-	char *text;
-
 	if (kith_dirfd_read_buf(d, rel, b) < 0) {
-		rc = kith_buf_printf(&r->err, "%s: %s\n", argv0, kith_error());
 		r->status = 3;
-	} else if (text = b->ptr, len = b->len, !kith_utf8_valid(text, len)) {
-		rc = kith_buf_printf(&r->err, "%s: warning: skipping '%s': not "
-			"valid UTF-8\n", argv0, rel);
-	} else {
-		bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
-		rc = search(g, md, r, rel, text + bom, len - bom);
+		return kith_buf_printf(&r->err, "%s: %s\n", argv0, kith_error());
 	}
-	return rc;
+	if (!kith_utf8_valid(b->ptr, b->len))
+		return kith_buf_printf(&r->err, "%s: warning: skipping '%s': not "
+			"valid UTF-8\n", argv0, rel);
+	size_t bom = b->len >= 3 && !memcmp(b->ptr, "\xef\xbb\xbf", 3) ? 3 : 0;
+	return search(g, md, r, rel, b->ptr + bom, b->len - bom);
 }
 
 /* Print r and take in its outcome; one thread at a time (g->printing). */

@@ -60,8 +60,9 @@
 #include "internal.h"
 
 /*
- * Phase times (ms) and minor faults (4 KB pages or huge pages first
- * touched) on stderr, for profiling only: build with -DKITH_TRACE_INDEX.
+ * Phase times (ms), minor faults (4 KB pages or huge pages first
+ * touched) and the resident set (MB) on stderr, for profiling only: build
+ * with -DKITH_TRACE_INDEX.
  */
 #ifdef KITH_TRACE_INDEX
 #include <stdio.h>
@@ -77,7 +78,15 @@ tr(const char *what)
 	int64_t t = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	if (!t0)
 		t0 = t;
-	fprintf(stderr, "%.2f %s/%ld  ", (t - t0) / 1000.0, what, ru.ru_minflt);
+	long rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%*s %ld", &rss) != 1)
+			rss = 0;
+		fclose(f);
+	}
+	fprintf(stderr, "%.2f %s/%ld/%ldM  ", (t - t0) / 1000.0, what, ru.ru_minflt,
+		rss * sysconf(_SC_PAGESIZE) >> 20);
 }
 #else
 #define tr(what) ((void)0)

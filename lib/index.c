@@ -4395,87 +4395,177 @@ out:
 	return rc;
 }
 
-/* The entries of one file whose text a query wants: es[from..from+n). */
+/* A chunk picked for its text: its entries. */
+struct cent {
+	struct kith_entry **e;
+	size_t n;
+};
+
+/* One file whose entries' text a query wants: those of cs[from..from+n). */
 struct tfile {
 	const struct fent *f;
 	size_t from, n;
 };
 
-/* One thread's share of the files: first, first + step, ... */
-struct tjob {
+/*
+ * The files handed from the thread that decodes their entries to the
+ * threads that cut their text: v[0..ready) are ready, v[next] is the
+ * next to take; closed when no more will come, stop after a failure.
+ * A second thread starts cutting before the decoding ends (opening a
+ * file costs more than decoding its entries), and the first joins it
+ * when it has decoded them all.
+ */
+struct tqueue {
 	const struct tfile *v;
-	size_t n, first, step;
-	struct kith_entry **es;
+	const struct cent *cs;
+	size_t ready, next;
+	int waiting;
+	bool closed, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* One thread's part of the cutting. */
+struct tjob {
+	struct tqueue *q;
 	int root;
 	struct kith_arena *a;
+	bool thread;  /* on a thread of its own */
 	int rc;
 	char msg[256];
-	bool thread;  /* on a thread of its own */
 };
 
 static void *
 text_worker(void *arg)
 {
 	struct tjob *j = arg;
+	struct tqueue *q = j->q;
+	struct kith_entry **es = NULL;
+	size_t cap = 0;
 
 	if (j->thread)
 		kith_thread_own_fds();
 	struct kith_dirfd d = KITH_DIRFD_INIT(j->root, NULL);
-
-	for (size_t i = j->first; i < j->n && j->rc == 0; i += j->step)
-		j->rc = load_text(&d, j->es + j->v[i].from, j->v[i].n, j->v[i].f, j->a);
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (q->next == q->ready && !q->closed && !q->stop) {
+			q->waiting++;
+			pthread_cond_wait(&q->cv, &q->mu);
+			q->waiting--;
+		}
+		if (q->stop || q->next == q->ready) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		const struct tfile *t = &q->v[q->next++];
+		pthread_mutex_unlock(&q->mu);
+		size_t n = 0;
+		for (size_t i = 0; i < t->n; i++)
+			n += q->cs[t->from + i].n;
+		if (n > cap) {
+			struct kith_entry **x = realloc(es, (cap = 2 * n) * sizeof *x);
+			if (!x) {
+				j->rc = kith_error_set(KITH_ERROR, "out of memory");
+			} else {
+				es = x;
+			}
+		}
+		for (size_t i = 0, k = 0; j->rc == 0 && i < t->n; i++) {
+			memcpy(es + k, q->cs[t->from + i].e, q->cs[t->from + i].n * sizeof *es);
+			k += q->cs[t->from + i].n;
+		}
+		if (j->rc == 0)
+			j->rc = load_text(&d, es, n, t->f, j->a);
+		if (j->rc) {
+			pthread_mutex_lock(&q->mu);
+			q->stop = true;
+			pthread_cond_broadcast(&q->cv);
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+	}
 	if (j->rc < 0)
 		snprintf(j->msg, sizeof j->msg, "%s", kith_error());
 	kith_dirfd_close(&d);
+	free(es);
 	return NULL;
 }
 
 /* Files with text to cut before a second thread helps (each ~7 us). */
 #define TEXT_THREAD_MIN 64
+/* Files the decoding hands over at a time. */
+#define TEXT_BATCH 16
 
-/*
- * The text of the entries of the files v[0..n), on two threads when
- * there are many (opening a file costs more than cutting its entries).
- */
-static int
-load_texts(struct ix *ix, struct kith_model *m, const struct tfile *v, size_t n,
-	struct kith_entry **es)
-{
-	struct tjob j[2] = { { v, n, 0, 1, es, -1, m->arena, 0, "", false },
-		{ v, n, 1, 2, es, -1, NULL, 0, "", false } };
+/* The texts of a query: its queue and the two threads' jobs. */
+struct texts {
+	struct tqueue q;
+	struct tjob j[2];
 	pthread_t t;
-	bool two = false;
+	bool started, two;
+};
+
+/* Ready to cut the texts of files, on a second thread from the start if
+ * there may be many (nfiles at most). */
+static int
+texts_start(struct texts *x, struct ix *ix, struct kith_model *m,
+	const struct tfile *v, const struct cent *cs, size_t nfiles)
+{
 	int root;
 
-	if (!n)
-		return 0;
+	memset(x, 0, sizeof *x);
+	x->q = (struct tqueue){ v, cs, 0, 0, 0, false, false,
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	x->j[0] = (struct tjob){ &x->q, -1, m->arena, false, 0, "" };
+	x->j[1] = (struct tjob){ &x->q, -1, NULL, true, 0, "" };
 	if ((root = open(kith_repo_root(ix->repo), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return kith_error_errno(KITH_ERROR, "cannot open '%s'", kith_repo_root(ix->repo));
-	j[0].root = j[1].root = root;
-	if (n >= TEXT_THREAD_MIN && kith_arena_new(&j[1].a) == 0) {
-		if (kith_ptrvec_push(&m->build->arenas, j[1].a) < 0)
-			kith_arena_free(j[1].a);
+	x->j[0].root = x->j[1].root = root;
+	x->started = true;
+	if (nfiles >= TEXT_THREAD_MIN && kith_arena_new(&x->j[1].a) == 0) {
+		if (kith_ptrvec_push(&m->build->arenas, x->j[1].a) < 0)
+			kith_arena_free(x->j[1].a);
 		else
-			two = true;
+			x->two = pthread_create(&x->t, NULL, text_worker, &x->j[1]) == 0;
 	}
-	if (two) {
-		j[0].step = 2;
-		j[1].thread = true;
-		if (pthread_create(&t, NULL, text_worker, &j[1]) != 0) {
-			j[1].thread = false;
-			text_worker(&j[0]);
-			text_worker(&j[1]); /* here, after */
-		} else {
-			text_worker(&j[0]);
-			pthread_join(t, NULL);
-		}
-	} else {
-		text_worker(&j[0]);
-	}
-	close(root);
+	return 0;
+}
+
+/* Files v[0..n) are ready for their texts. */
+static void
+texts_ready(struct texts *x, size_t n)
+{
+	pthread_mutex_lock(&x->q.mu);
+	x->q.ready = n;
+	if (x->q.waiting)
+		pthread_cond_signal(&x->q.cv);
+	pthread_mutex_unlock(&x->q.mu);
+}
+
+/*
+ * No more files will come: cut the rest here too, unless stop (a failure
+ * of the caller's), and wait for the other thread. Its first failure.
+ */
+static int
+texts_finish(struct texts *x, bool stop)
+{
+	if (!x->started)
+		return 0;
+	x->started = false;
+	pthread_mutex_lock(&x->q.mu);
+	x->q.closed = true;
+	x->q.stop |= stop;
+	pthread_cond_broadcast(&x->q.cv);
+	pthread_mutex_unlock(&x->q.mu);
+	if (!stop)
+		text_worker(&x->j[0]);
+	if (x->two)
+		pthread_join(x->t, NULL);
+	x->two = false;
+	close(x->j[0].root);
 	for (int k = 0; k < 2; k++)
-		if (j[k].rc)
-			return j[k].rc < 0 ? kith_error_set(j[k].rc, "%s", j[k].msg) : j[k].rc;
+		if (x->j[k].rc)
+			return x->j[k].rc < 0 ? kith_error_set(x->j[k].rc, "%s", x->j[k].msg) :
+				x->j[k].rc;
 	return 0;
 }
 
@@ -4816,7 +4906,6 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct kith_arena *a = NULL;
 	sqlite3_stmt *get = NULL;
 	sqlite3_blob *bl = NULL;
-	struct kith_ptrvec es = { 0 };
 	struct pick *picks = NULL;
 	unsigned char *whole_file = NULL;
 	int64_t *ids = NULL;
@@ -4827,7 +4916,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct got *got = NULL;
 	size_t ngot = 0;
 	struct tfile *tfs = NULL;
-	size_t ntf = 0, captf = 0, efrom = 0;
+	struct cent *cents = NULL;
+	size_t ntf = 0, ncent = 0, cfrom = 0;
+	struct texts tx = { 0 };
 	int64_t *oids = NULL;
 	struct kith_map *pmap;
 	struct heads hh[2];
@@ -4963,6 +5054,19 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
+	if (q->flags & KITH_Q_TEXT) {
+		/* their texts, cut as their files' entries are decoded */
+		size_t nf = 0;
+		for (size_t i = 0; i < npicks; i++)
+			nf += !i || picks[i - 1].file != picks[i].file;
+		if (!(cents = malloc((npicks + 1) * sizeof *cents)) ||
+		    !(tfs = malloc((nf + 1) * sizeof *tfs))) {
+			rc = kith_error_set(KITH_ERROR, "out of memory");
+			goto out;
+		}
+		if ((rc = texts_start(&tx, ix, m, tfs, cents, nf)) != 0)
+			goto out;
+	}
 	/* Read them, file by file, in file order (the heads parts, else blob_at). */
 	const char *mpath = NULL;
 	for (size_t i = 0; i < npicks; i++) {
@@ -5014,28 +5118,22 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			got[ngot++] = (struct got){ picks[i].id, c.entries, c.nentries };
 		if (!(q->flags & KITH_Q_TEXT))
 			continue;
-		for (size_t j = 0; j < c.nentries; j++)
-			if ((rc = kith_ptrvec_push(&es, c.entries[j])) < 0)
-				goto out;
+		if (c.nentries)
+			cents[ncent++] = (struct cent){ c.entries, c.nentries };
 		bool last = i + 1 == npicks || picks[i + 1].file != picks[i].file;
-		if (last && es.n > efrom) {
-			if (ntf == captf) {
-				size_t nc = captf ? 2 * captf : 64;
-				struct tfile *x = realloc(tfs, nc * sizeof *x);
-				if (!x) {
-					rc = kith_error_set(KITH_ERROR, "out of memory");
-					goto out;
-				}
-				tfs = x;
-				captf = nc;
-			}
-			tfs[ntf++] = (struct tfile){ f, efrom, es.n - efrom };
-			efrom = es.n;
+		if (last && ncent > cfrom) {
+			tfs[ntf++] = (struct tfile){ f, cfrom, ncent - cfrom };
+			cfrom = ncent;
+			if (!(ntf % TEXT_BATCH))
+				texts_ready(&tx, ntf);
 		}
 	}
 	tr("blobs");
-	if ((rc = load_texts(ix, m, tfs, ntf, (struct kith_entry **)es.v)) != 0)
-		goto out;
+	if (q->flags & KITH_Q_TEXT) {
+		texts_ready(&tx, ntf);
+		if ((rc = texts_finish(&tx, false)) != 0)
+			goto out;
+	}
 	tr("texts");
 	if (bare && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
 	    q->npeople, q->ndays != 0)) != 0)
@@ -5160,10 +5258,11 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	*out = m;
 	m = NULL;
 out:
+	texts_finish(&tx, true); /* after a failure: the other thread stopped */
 	sqlite3_finalize(get);
 	if (bl)
 		sqlite3_blob_close(bl);
-	kith_ptrvec_free(&es);
+	free(cents);
 	strset_free(&keys);
 	pstats_free(&ps);
 	state_free(&s);

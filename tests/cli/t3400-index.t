@@ -1279,6 +1279,46 @@ test_expect 'after the rounds: every answer as parsed' '
 
 test_expect 'the concurrent repository is clean' 'check_clean'
 
+# A day replaced (renamed over) again and again while journal cuts the
+# text of its entries and of 80 others (enough for two threads): each run
+# prints the journal with one version of the day or the other, never a
+# mix, whether the change comes before the walk, between the walk and
+# the reading of the text, or while the index is refreshed.
+cd "$TRASH" || exit 3
+test_expect 'a day replaced while journal reads: one version or the other' '
+	new_repo "$TRASH/swap" && cd "$TRASH/swap" &&
+	mkdir -p journal/2026 &&
+	i=1 && while [ $i -le 80 ]; do
+		d=$(printf "2026-%02d-%02d" $((i / 28 + 1)) $((i % 28 + 1))) &&
+		printf "## 09:00 Day %d #x\n\nText %d.\n" $i $i >journal/2026/$d.md &&
+		i=$((i + 1)) || return 1
+	done &&
+	day=journal/2026/2026-06-15.md &&
+	printf "## 10:00 Short #x\n\nOne.\n" >"$CMP/A" &&
+	printf "## 10:00 Longer #x\n\nOne, then more.\n\n## 11:00 Two #x\n\nTwo.\n" >"$CMP/B" &&
+	cp "$CMP/B" $day && kith journal --tag x >"$CMP/swapB" &&
+	cp "$CMP/A" $day && kith journal --tag x >"$CMP/swapA" &&
+	! cmp -s "$CMP/swapA" "$CMP/swapB" &&
+	rm -f "$CMP/stop" &&
+	{ while [ ! -e "$CMP/stop" ]; do
+		cp "$CMP/B" journal/2026/.t && mv -f journal/2026/.t $day &&
+		cp "$CMP/A" journal/2026/.t && mv -f journal/2026/.t $day
+	done & sw=$!; } &&
+	k=0 && bad=0 &&
+	while [ $k -lt 60 ]; do
+		rc=0 && kith journal --tag x >"$CMP/sw.out" 2>"$CMP/sw.err" || rc=$?
+		if [ $rc -ne 0 ] || [ -s "$CMP/sw.err" ] ||
+		   ! { cmp -s "$CMP/sw.out" "$CMP/swapA" || cmp -s "$CMP/sw.out" "$CMP/swapB"; }; then
+			echo "run $k: exit $rc" && cat "$CMP/sw.err" && cat "$CMP/sw.out"
+			bad=$((bad + 1))
+		fi
+		k=$((k + 1))
+	done
+	touch "$CMP/stop" && wait $sw &&
+	test $bad -eq 0 &&
+	same_warm journal --tag x
+'
+
 for r in $REPOS demo; do
 	test_expect "$r is clean" "check_clean '$TRASH/$r'"
 done

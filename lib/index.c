@@ -1818,6 +1818,27 @@ group_pedits(struct pedits *pe)
 /* Edit x of pe in group_pedits' order. */
 #define E(x) (pe->v[pe->ord[x]])
 
+/* group_pedits on a thread of its own, while the parts are written. */
+struct gjob {
+	struct pedits *pe;
+	int rc;
+	char msg[256];
+};
+
+static void *
+group_thread(void *arg)
+{
+	struct gjob *g = arg;
+
+	if ((g->rc = group_pedits(g->pe)) < 0)
+		snprintf(g->msg, sizeof g->msg, "%s", kith_error());
+	return NULL;
+}
+
+/* Edits enough to group them on a second thread. */
+#define GROUP_THREAD_MIN 16384
+
+/* The posting edits pe, grouped (group_pedits), into the database. */
 static int
 apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 	struct kith_arena *a, bool cold)
@@ -1826,8 +1847,6 @@ apply_pedits(struct ix *ix, struct pedits *pe, struct touched *t,
 	struct kith_buf b = KITH_BUF_INIT, bk = KITH_BUF_INIT;
 	int rc;
 
-	if ((rc = group_pedits(pe)) < 0)
-		return rc;
 	if ((rc = prep(ix, &get, "SELECT v FROM posting WHERE k = ?1")) != 0 ||
 	    (rc = prep(ix, &put, "INSERT OR REPLACE INTO posting VALUES(?1, ?2)")) != 0 ||
 	    (rc = prep(ix, &del, "DELETE FROM posting WHERE k = ?1")) != 0)
@@ -4176,10 +4195,22 @@ apply(struct refresh *r)
 			ns->files[kf++] = ns->files[i];
 	ns->nfiles = kf;
 	tr("a:insert");
-	if ((rc = write_open(r, cold)) != 0 ||
-	    (rc = terms_write(ix, &r->terms, cold)) != 0 ||
-	    (rc = heads_write(r, cold)) != 0 ||
-	    (rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
+	/* The parts (files and SQLite) while the edits are grouped (memory). */
+	struct gjob gj = { &r->pe, 0, "" };
+	pthread_t gt;
+	bool grouping = r->pe.n >= GROUP_THREAD_MIN &&
+		pthread_create(&gt, NULL, group_thread, &gj) == 0;
+	if ((rc = write_open(r, cold)) == 0 &&
+	    (rc = terms_write(ix, &r->terms, cold)) == 0)
+		rc = heads_write(r, cold);
+	if (grouping) {
+		pthread_join(gt, NULL);
+		if (rc == 0 && gj.rc < 0)
+			rc = kith_error_set(gj.rc, "%s", gj.msg);
+	} else if (rc == 0) {
+		rc = group_pedits(&r->pe);
+	}
+	if (rc || (rc = apply_pedits(ix, &r->pe, &r->t, r->a, cold)) != 0)
 		goto out;
 	tr("a:pedits");
 	if ((rc = totals(r, people_changed, cold)) != 0 ||

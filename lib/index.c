@@ -2066,14 +2066,10 @@ terms_id(struct terms *t, const char *s, uint64_t *id)
 			*id = t->slots[h] - 1;
 			return 0;
 		}
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? 2 * t->cap : 1024;
-		const char **v = realloc(t->v, nc * sizeof *v);
-		if (!v)
-			return kith_error_set(KITH_ERROR, "out of memory");
-		t->v = v;
-		t->cap = nc;
-	}
+	const char **v = grow(t->v, t->n, &t->cap, sizeof *v);
+	if (!v)
+		return KITH_ERROR;
+	t->v = v;
 	t->v[t->n] = s;
 	t->slots[h] = (uint32_t)++t->n;
 	*id = t->n - 1;
@@ -4494,11 +4490,12 @@ text_worker(void *arg)
 		for (size_t i = 0; i < t->n; i++)
 			n += q->cs[t->from + i].n;
 		if (n > cap) {
-			struct kith_entry **x = realloc(es, (cap = 2 * n) * sizeof *x);
+			struct kith_entry **x = realloc(es, 2 * n * sizeof *x);
 			if (!x) {
 				j->rc = kith_error_set(KITH_ERROR, "out of memory");
 			} else {
 				es = x;
+				cap = 2 * n;
 			}
 		}
 		for (size_t i = 0, k = 0; j->rc == 0 && i < t->n; i++) {

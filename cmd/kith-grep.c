@@ -69,6 +69,8 @@ struct grep {
 
 /* A file is taken at most this far ahead of the printing. */
 #define WINDOW 512
+/* Files a thread takes at a time: one lock for them all. */
+#define BATCH 8
 
 static int
 compile(struct grep *g, const char *pattern, bool icase)
@@ -263,16 +265,24 @@ worker(void *arg)
 		}
 		if (g->next >= g->nfiles)
 			break;
-		size_t i = g->next++;
+		size_t i = g->next, k = g->nfiles - i;
+		if (k > BATCH)
+			k = BATCH;
+		if (k > g->printed + WINDOW - i)
+			k = g->printed + WINDOW - i;
+		g->next += k;
 		pthread_mutex_unlock(&g->mu);
-		struct result *r = &g->res[i % WINDOW];
-		if (!md || grep_file(g, &d, md, r, g->files[i], &b) < 0) {
-			kith_buf_clear(&r->err);
-			kith_buf_printf(&r->err, "%s: out of memory\n", argv0);
-			r->status = 3;
+		for (size_t j = i; j < i + k; j++) {
+			struct result *r = &g->res[j % WINDOW];
+			if (!md || grep_file(g, &d, md, r, g->files[j], &b) < 0) {
+				kith_buf_clear(&r->err);
+				kith_buf_printf(&r->err, "%s: out of memory\n", argv0);
+				r->status = 3;
+			}
 		}
 		pthread_mutex_lock(&g->mu);
-		r->done = true;
+		for (size_t j = i; j < i + k; j++)
+			g->res[j % WINDOW].done = true;
 		if (g->printing)
 			continue;
 		g->printing = true;

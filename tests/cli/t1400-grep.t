@@ -222,6 +222,24 @@ test_expect 'many files: every match once, in file order, stderr in order too' '
 	rm -r journal/19?? files
 '
 
+# A reader that stops: the printing waits on the pipe while the other
+# thread searches on, up to its window of files and not past it.
+test_expect 'a slow reader: the search stops at its window, nothing is overwritten' '
+	long=$(printf "%0500d" 0) &&
+	i=0 && while [ $i -lt 1200 ]; do
+		d=$(printf "%02d-%02d" $((i / 28 % 12 + 1)) $((i % 28 + 1)))
+		y=$((1900 + i / 336))
+		mkdir -p journal/$y &&
+		printf "## slow %d %s\n" $i "$long" >journal/$y/$y-$d.md
+		i=$((i + 1))
+	done &&
+	kith grep "^## slow" | { sleep 1; cat; } >out &&
+	find journal -name "19??-*.md" | LC_ALL=C sort |
+		xargs awk "{ print FILENAME \":\" FNR \":\" \$0 }" >want &&
+	check_same want out &&
+	rm -r journal/19??
+'
+
 test_expect 'the work tree is clean' 'check_clean'
 
 test_done

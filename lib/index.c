@@ -2548,6 +2548,27 @@ open_drop(struct refresh *r, int64_t id, const struct cmeta *c)
 	return 0;
 }
 
+/*
+ * The meta of chunk id, made of c, in r->buf: its posting edits (only
+ * the interactions when inter_only) and open follow-ups are added too.
+ */
+static int
+new_meta(struct refresh *r, const struct kith_chunk *c, int64_t id, bool inter_only)
+{
+	struct cmeta m;
+	int rc;
+
+	if ((rc = cmeta_of(&m, c, &r->terms, r->a)) == 0 &&
+	    (rc = cmeta_edits(&r->pe, &m, id, (const struct kith_entry *const *)c->entries,
+	    true, inter_only, r->a)) == 0)
+		rc = open_add(r, id, &m);
+	kith_buf_clear(&r->buf);
+	if (rc == 0)
+		rc = encode_cmeta(&r->buf, &m, &r->terms);
+	cmeta_free(&m);
+	return rc;
+}
+
 static const struct fent *
 find_file(const struct state *s, const char *path)
 {
@@ -3732,7 +3753,6 @@ make_rows(struct newc *nc)
 			k++;
 		for (; k < nc->nnew && r->w[k].file == i; k++) {
 			struct wchunk *wc = &r->w[k];
-			struct cmeta c;
 			int64_t id = ns->next_id++;
 			if (!f->nchunks)
 				f->first = id;
@@ -3762,15 +3782,7 @@ make_rows(struct newc *nc)
 			}
 			if ((rc = heads_add(r, id, data, dlen)) != 0)
 				goto out;
-			if ((rc = cmeta_of(&c, &wc->c, &r->terms, r->a)) == 0 &&
-			    (rc = cmeta_edits(&r->pe, &c, id,
-			    (const struct kith_entry *const *)wc->c.entries, true, false, r->a)) == 0)
-				rc = open_add(r, id, &c);
-			kith_buf_clear(&r->buf);
-			if (rc == 0)
-				rc = encode_cmeta(&r->buf, &c, &r->terms);
-			cmeta_free(&c);
-			if (rc)
+			if ((rc = new_meta(r, &wc->c, id, false)) != 0)
 				goto out;
 			void *meta = kith_arena_alloc(r->a, r->buf.len + 1);
 			if (!meta) {
@@ -4150,7 +4162,7 @@ apply(struct refresh *r)
 	/* Chunks resolved again: their interactions anew. */
 	for (size_t i = nnew; i < r->nw; i++) {
 		struct wchunk *wc = &r->w[i];
-		struct cmeta oc, nc;
+		struct cmeta oc;
 		char *keep = kith_arena_alloc(r->a, wc->oldlen + 1);
 		if (!keep) {
 			rc = KITH_ERROR;
@@ -4161,17 +4173,7 @@ apply(struct refresh *r)
 		    (rc = cmeta_edits(&r->pe, &oc, wc->id, NULL, false, true, r->a)) == 0)
 			rc = open_drop(r, wc->id, &oc);
 		cmeta_free(&oc);
-		if (rc || (rc = cmeta_of(&nc, &wc->c, &r->terms, r->a)) != 0)
-			goto out;
-		rc = cmeta_edits(&r->pe, &nc, wc->id,
-			(const struct kith_entry *const *)wc->c.entries, true, true, r->a);
-		if (rc == 0)
-			rc = open_add(r, wc->id, &nc);
-		kith_buf_clear(&r->buf);
-		if (rc == 0)
-			rc = encode_cmeta(&r->buf, &nc, &r->terms);
-		cmeta_free(&nc);
-		if (rc)
+		if (rc || (rc = new_meta(r, &wc->c, wc->id, true)) != 0)
 			goto out;
 		sqlite3_bind_int64(upd, 1, wc->id);
 		sqlite3_bind_blob(upd, 2, r->buf.ptr, (int)r->buf.len, SQLITE_STATIC);

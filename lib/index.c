@@ -4299,9 +4299,11 @@ refresh(struct ix *ix, struct state *s)
 	 * Again under the write lock: another process may have done it.
 	 * Reads pass over each page once, and a small page cache keeps a big
 	 * query's memory down (16 MB of 97 for kith journal --tag on the
-	 * large repository); an update goes back to its pages.
+	 * large repository); an update goes back to its pages. A first build
+	 * writes each page once, in order, and keeps the small one: 14 MB
+	 * less at its peak, and no slower.
 	 */
-	if ((rc = exec(ix, "PRAGMA cache_size=-16000")) != 0 ||
+	if ((!cold && (rc = exec(ix, "PRAGMA cache_size=-16000")) != 0) ||
 	    (rc = exec(ix, "BEGIN IMMEDIATE")) != 0)
 		goto out;
 	txn = true;

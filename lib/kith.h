@@ -313,19 +313,20 @@ struct kith_field {
 	int line;          /* 1-based line in the person's file */
 };
 
+/* (ordered to leave no holes: a first build holds ~500,000 of them) */
 struct kith_mention {
 	enum kith_mention_kind kind;
+	int line;
 	const char *raw;    /* as written: "@jane", "[[Jane Doe|Jane]]" */
 	const char *target; /* "jane", "Jane Doe" */
 	const char *path;
-	int line;
 	size_t off;   /* byte offset of raw in the file, or SIZE_MAX if unknown */
 	const char *key;    /* target case- and accent-folded, as it resolves */
 	struct kith_person *person;       /* NULL when unresolved */
-	bool ambiguous;                   /* several people matched */
 	struct kith_entry *entry;         /* the entry it is in, or NULL */
 	struct kith_person *in_person;    /* the person file it is in, or NULL */
 	struct kith_followup *followup;   /* the follow-up it is in, or NULL */
+	bool ambiguous;                   /* several people matched */
 	bool in_open_followup;
 };
 
@@ -357,8 +358,8 @@ struct kith_entry {
 	enum kith_entry_kind kind;
 	kith_date date;
 	int time;          /* minutes after midnight, or -1 */
-	const char *title; /* heading text after the time; note item's text */
 	bool heading;      /* a journal entry that begins with its level-2 heading */
+	const char *title; /* heading text after the time; note item's text */
 	const char *path;
 	int line, end_line; /* lines of the entry in its file */
 	size_t off, end;    /* the bytes of those lines in the file */

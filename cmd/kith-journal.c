@@ -460,6 +460,10 @@ main(int argc, char **argv)
 		kq.npeople = q.npeople;
 		kq.tags = (const char *const *)q.tags;
 		kq.ntags = q.ntags;
+	} else if (n > 0 && !pattern) {
+		/* the newest n: in the newest days */
+		kq.flags |= KITH_Q_NEWEST;
+		kq.newest = (size_t)n;
 	} else {
 		kq.flags |= KITH_Q_ALL;
 	}

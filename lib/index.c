@@ -2681,6 +2681,56 @@ cmp_fent_first(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* A journal day's file and date (KITH_Q_NEWEST). */
+struct dday {
+	kith_date date;
+	size_t file;
+};
+
+static int
+cmp_dday_newest(const void *a, const void *b)
+{
+	const struct dday *x = a, *y = b;
+
+	return (x->date < y->date) - (x->date > y->date);
+}
+
+/*
+ * The newest journal days of s that hold at least n entries, and every
+ * other file of the oldest date among them (two files may name one
+ * date), into want[]; a file whose name is no date goes in too, as it
+ * cannot be placed. *entries: how many entries they hold in all.
+ */
+static int
+newest_days(unsigned char *want, size_t *entries, const struct state *s, size_t n)
+{
+	struct dday *v = malloc((s->nfiles + 1) * sizeof *v);
+	size_t nv = 0, got = 0;
+
+	if (!v)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	for (size_t i = 0; i < s->nfiles; i++) {
+		const struct fent *f = &s->files[i];
+		kith_date d;
+		if (!f->nchunks || strncmp(f->path, "journal/", 8))
+			continue;
+		if (kith_journal_date(&d, f->path) == 0) {
+			v[nv++] = (struct dday){ d, i };
+		} else {
+			want[i] = 1;
+			*entries += f->nchunks;
+		}
+	}
+	kith_sort(v, nv, sizeof *v, cmp_dday_newest);
+	for (size_t i = 0; i < nv && (got < n || (i && v[i].date == v[i - 1].date)); i++) {
+		want[v[i].file] = 1;
+		got += s->files[v[i].file].nchunks;
+	}
+	*entries += got;
+	free(v);
+	return 0;
+}
+
 /* Journal files of s with chunks, by their first chunk id. */
 static int
 files_by_id(const struct fent ***out, size_t *n, const struct state *s)
@@ -5049,18 +5099,22 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	if (nids && (rc = files_by_id(&byid, &nbyid, &s)) != 0)
 		goto out;
 	size_t whole = 0;
-	if ((q->flags & (KITH_Q_ALL | KITH_Q_DATES)) &&
+	if ((q->flags & (KITH_Q_ALL | KITH_Q_DATES | KITH_Q_NEWEST)) &&
 	    !(whole_file = calloc(s.nfiles + 1, 1))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
+	if ((q->flags & KITH_Q_NEWEST) && !(q->flags & KITH_Q_ALL) &&
+	    (rc = newest_days(whole_file, &whole, &s, q->newest)) != 0)
+		goto out;
 	for (size_t i = 0; whole_file && i < s.nfiles; i++) {
 		const struct fent *f = &s.files[i];
 		kith_date d;
-		if (!f->nchunks)
+		if (!f->nchunks || whole_file[i])
 			continue;
 		/* only a journal day can be dated (and people/ is most files) */
-		if ((q->flags & KITH_Q_ALL) || (!strncmp(f->path, "journal/", 8) &&
+		if ((q->flags & KITH_Q_ALL) || ((q->flags & KITH_Q_DATES) &&
+		    !strncmp(f->path, "journal/", 8) &&
 		    kith_journal_date(&d, f->path) == 0 &&
 		    d >= q->since && d <= q->until)) {
 			whole_file[i] = 1;

@@ -455,6 +455,8 @@ enum {
 	                            * may come alone, without their entries
 	                            * (NULL) and mentions, the people's notes
 	                            * too */
+	KITH_Q_NEWEST = 1 << 10,   /* the newest journal days that hold at
+	                            * least `newest` entries, whole */
 };
 struct kith_query {
 	unsigned flags;
@@ -465,6 +467,7 @@ struct kith_query {
 	size_t ntags;
 	const char *const *days;   /* journal files parsed afresh, whatever the index has */
 	size_t ndays;
+	size_t newest;             /* KITH_Q_NEWEST */
 };
 int kith_model_query(struct kith_model **out, struct kith_repo *repo,
 	const struct kith_query *q);

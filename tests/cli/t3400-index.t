@@ -389,6 +389,36 @@ test_expect 'show after a follow-up is ticked and one added behind kith'"'"'s ba
 cd "$TRASH" || exit 3
 
 
+# ---- the newest entries ----------------------------------------------
+#
+# kith journal -n N with no other condition loads only the newest days
+# that hold N entries, and every file of the oldest date taken, since
+# two files may name one date (journal/2025/2026-11-20.md is a day of
+# 2026); a file named by no date still warns.
+test_expect 'journal -n: the newest days, a date in two files, a day of no date' '
+	new_repo newest &&
+	cd newest &&
+	mkdir -p journal/2026 journal/2025 &&
+	printf "# 2026-11-20\n\n## 09:00 A\none\n\n## 18:00 B\ntwo\n" \
+		>journal/2026/2026-11-20.md &&
+	printf "# x\n\n## 10:00 C, filed under 2025\nthree\n" >journal/2025/2026-11-20.md &&
+	printf "## 11:00 D\nfour\n" >journal/2026/notes.md &&
+	printf "## E\nfive\n" >journal/2026/2026-11-01.md &&
+	printf "## F\nsix @nobody\n" >journal/2025/2025-01-01.md &&
+	for n in 1 2 3 4 5 9; do
+		same journal -n $n --format tsv &&
+		same_warm journal -n $n --json &&
+		same_warm journal -r -n $n || return 1
+	done &&
+	same_warm journal -n 2 --format tsv &&
+	cut -f3 "$CMP/warm.out" >"$CMP/titles" &&
+	printf "C, filed under 2025\nB\n" >"$CMP/want" &&
+	check_same "$CMP/want" "$CMP/titles" &&
+	grep -q "notes.md" "$CMP/warm.err"
+'
+cd "$TRASH" || exit 3
+
+
 # ---- changes behind kith's back ----------------------------------------
 #
 # A copy of the network repository, with one more day (today) whose
@@ -1097,6 +1127,10 @@ journal --tag $tag
 journal --person $person
 journal --person $person --tag $tag --all
 journal --since $since
+journal -n 40 --format tsv
+journal -n 5 --json
+journal -r -n 12
+journal -n 7 --grep $word
 '
 
 # big ARGS...: same_warm for each line of $BIG, with the query words of gen.

@@ -127,6 +127,8 @@ int kith_slugify(char **out, const char *name);
 bool kith_slug_valid(const char *s);
 /* Whether the bytes are valid UTF-8. */
 bool kith_utf8_valid(const char *s, size_t len);
+/* Length of the valid UTF-8 sequence at p (avail bytes), or 0 if none. */
+size_t kith_utf8_seq(const char *p, size_t avail);
 
 /* ---- the repository --------------------------------------------------- */
 
@@ -859,6 +861,8 @@ int kith_gc_log(char **out, struct kith_repo *repo);
 bool kith_color(FILE *f);
 /* Write s with tabs and newlines replaced by spaces (for TSV cells). */
 void kith_tsv_cell(FILE *f, const char *s);
+/* The same for the first n bytes of s (a string: its NUL at or after n). */
+void kith_tsv_cell_n(FILE *f, const char *s, size_t n);
 /* Write a list joined by "," as one TSV cell. */
 void kith_tsv_list(FILE *f, const char *const *v, size_t n);
 /*
@@ -877,6 +881,12 @@ struct json_t;
 struct json_t *kith_json_person(const struct kith_person *p);
 int kith_json_print_array(FILE *f, struct json_t *array);
 int kith_json_print(FILE *f, struct json_t *value);
+/*
+ * A JSON string of the n bytes at s, escaped as jansson does (a command
+ * that writes its JSON itself prints the same bytes); a byte that is not
+ * UTF-8 as U+FFFD. NULL as null.
+ */
+void kith_json_str(FILE *f, const char *s, size_t n);
 
 /*
  * The loader's warnings (files it skipped) on f, one line each:

@@ -21,10 +21,27 @@ kith_color(FILE *f)
 }
 
 void
+kith_tsv_cell_n(FILE *f, const char *s, size_t n)
+{
+	/* in runs: a text cell may be thousands of bytes, putc each is slow */
+	while (n) {
+		size_t k = strcspn(s, "\t\n\r");
+		if (k >= n) {
+			fwrite(s, 1, n, f);
+			return;
+		}
+		fwrite(s, 1, k, f);
+		putc(' ', f);
+		s += k + 1;
+		n -= k + 1;
+	}
+}
+
+void
 kith_tsv_cell(FILE *f, const char *s)
 {
-	for (; s && *s; s++)
-		putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+	if (s)
+		kith_tsv_cell_n(f, s, strlen(s));
 }
 
 void
@@ -121,6 +138,51 @@ kith_json_print_array(FILE *f, json_t *array)
 	}
 	fputs("]\n", f);
 	return 0;
+}
+
+void
+kith_json_str(FILE *f, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	bool valid;
+	size_t i = 0, run = 0;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	valid = kith_utf8_valid(s, n);
+	putc('"', f);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = 1;
+		if (c >= 0x20 && c != '"' && c != '\\' &&
+		    (c < 0x80 || valid || (k = kith_utf8_seq(s + i, n - i)))) {
+			i += k;
+			continue;
+		}
+		fwrite(s + run, 1, i - run, f);
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20) {
+				fputs("\\u00", f);
+				putc(hex[c >> 4], f);
+				putc(hex[c & 15], f);
+			} else {
+				fputs("\xEF\xBF\xBD", f); /* U+FFFD */
+			}
+		}
+		run = ++i;
+	}
+	fwrite(s + run, 1, i - run, f);
+	putc('"', f);
 }
 
 void

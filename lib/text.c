@@ -214,6 +214,12 @@ kith_utf8_valid_bytes(const char *s, size_t len)
 	return true;
 }
 
+size_t
+kith_utf8_seq(const char *p, size_t avail)
+{
+	return avail ? utf8_seq((const unsigned char *)p, avail) : 0;
+}
+
 bool
 kith_utf8_valid(const char *s, size_t len)
 {

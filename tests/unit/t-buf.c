@@ -190,6 +190,43 @@ test_output(void)
 	free(s);
 	json_decref(a);
 
+	f = tmpfile();
+	kith_tsv_cell_n(f, "a\tb\nc\r\n", 6);
+	fputc('|', f);
+	kith_tsv_cell_n(f, "plain", 3);
+	s = contents(f);
+	is_str(s, "a b c |pla", "a TSV cell of n bytes: runs and the separators between");
+	free(s);
+
+	/* kith_json_str writes what jansson's compact dump would */
+	char all[128];
+	for (int c = 1; c < 128; c++)
+		all[c - 1] = (char)c;
+	all[127] = '\0';
+	const char *cases[] = { "", "plain", all, "Zoë \"quoted\" back\\slash/",
+		"line\nbreak\ttab\r\b\f\x01\x1f\x7f", "日本語 and 😀" };
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *js = json_string(cases[i]);
+		char *want = json_dumps(js, JSON_COMPACT | JSON_ENCODE_ANY);
+		f = tmpfile();
+		kith_json_str(f, cases[i], strlen(cases[i]));
+		s = contents(f);
+		is_str(s, want, "a JSON string as jansson writes it");
+		free(s);
+		free(want);
+		json_decref(js);
+	}
+	f = tmpfile();
+	kith_json_str(f, "a\xff\xc3(b\xc3\xa9", 7);
+	fputc('|', f);
+	kith_json_str(f, NULL, 0);
+	fputc('|', f);
+	kith_json_str(f, "x\"y", 1);
+	s = contents(f);
+	is_str(s, "\"a\xef\xbf\xbd\xef\xbf\xbd(b\xc3\xa9\"|null|\"x\"",
+		"bytes not UTF-8 as U+FFFD; NULL as null; n bytes only");
+	free(s);
+
 	setenv("NO_COLOR", "1", 1);
 	ok(!kith_color(stdout), "NO_COLOR turns colour off");
 	setenv("NO_COLOR", "", 1);

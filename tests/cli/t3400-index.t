@@ -1204,6 +1204,33 @@ test_expect 'bench/gen: a hundred people deleted' '
 	ls people/*.md | sed -n "1~9p" | head -100 | xargs rm &&
 	big
 '
+
+# A first build of more than 2,048 journal files takes them 256 at a
+# time (build_batched in lib/index.c): each batch's entries are resolved
+# by the people's keys, each person's interactions added up over the
+# batches, and the posting edits of each bucket of 16,384 chunk ids
+# written once the bucket is whole (20,000 entries fill one). Seven
+# years of days, a file that cannot be read as UTF-8 among them, and a
+# person whose only interactions are their own notes.
+cd "$TRASH" || exit 3
+test_expect 'bench/gen: a first build in batches, the answers of a parse' '
+	"$GEN" --seed 7 --size small --people 300 --entries 20000 --years 7 \
+		--today 2026-11-25 --no-git many >many.out &&
+	git -C many init -q &&
+	test "$(find many/journal -name "*.md" | wc -l)" -gt 2300 &&
+	cd many &&
+	eval "$(grep -E "^(person|tag|word|since|edit)=[A-Za-z0-9/._-]*$" ../many.out)" &&
+	printf "\n\377 not UTF-8\n" >>"$(ls journal/*/*.md | sed -n 1000p)" &&
+	printf "# Nobody Else\n\n## Notes\n\n- 2026-11-20: met at the fair\n" \
+		>people/nobody-else.md &&
+	sleep 1 &&
+	rm -rf .kith && big && test -f .kith/index.db &&
+	same_warm ls --format tsv &&
+	grep -q "^nobody-else	" "$CMP/warm.out" &&
+	same_warm show nobody-else &&
+	printf "\n## 23:59 Late call with @$person #$tag #late\n" >>"$edit" &&
+	big
+'
 else
 	t_n=$((t_n + 1))
 	echo "ok $t_n # SKIP bench/gen is not built"

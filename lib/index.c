@@ -1704,6 +1704,19 @@ cmp_tagged(const void *a, const void *b)
 }
 
 /* Give each edit its key's rank among the distinct keys, then order by it. */
+/* A table of cap slots (a power of two) of keys[0..nk), by hash. */
+static void
+slots_fill(uint32_t *slots, size_t cap, const char *const *keys, size_t nk)
+{
+	memset(slots, 0xff, cap * sizeof *slots);
+	for (size_t i = 0; i < nk; i++) {
+		size_t h = (size_t)hash_str(keys[i]) & (cap - 1);
+		while (slots[h] != UINT32_MAX)
+			h = (h + 1) & (cap - 1);
+		slots[h] = (uint32_t)i;
+	}
+}
+
 static int
 group_pedits(struct pedits *pe)
 {
@@ -1730,13 +1743,7 @@ group_pedits(struct pedits *pe)
 				free(keys);
 				return kith_error_set(KITH_ERROR, "out of memory");
 			}
-			memset(v, 0xff, nc * sizeof *v);
-			for (size_t k = 0; k < nk; k++) {
-				size_t h = (size_t)hash_str(keys[k]) & (nc - 1);
-				while (v[h] != UINT32_MAX)
-					h = (h + 1) & (nc - 1);
-				v[h] = (uint32_t)k;
-			}
+			slots_fill(v, nc, keys, nk);
 			free(slots);
 			slots = v;
 			cap = nc;
@@ -1775,13 +1782,7 @@ group_pedits(struct pedits *pe)
 	if (nk)
 		memcpy(sorted, keys, nk * sizeof *keys);
 	kith_sort(sorted, nk, sizeof *sorted, cmp_strp);
-	memset(slots, 0xff, cap * sizeof *slots);
-	for (size_t i = 0; i < nk; i++) {
-		size_t h = (size_t)hash_str(keys[i]) & (cap - 1);
-		while (slots[h] != UINT32_MAX)
-			h = (h + 1) & (cap - 1);
-		slots[h] = (uint32_t)i;
-	}
+	slots_fill(slots, cap, keys, nk);
 	for (size_t i = 0; i < nk; i++) {
 		size_t h = (size_t)hash_str(sorted[i]) & (cap - 1);
 		while (strcmp(keys[slots[h]], sorted[i]))
@@ -2106,6 +2107,19 @@ terms_id(struct terms *t, const char *s, uint64_t *id)
 	return 0;
 }
 
+/* s's number in t, as terms_id, with s copied into a when it is new. */
+static int
+terms_id_copy(struct terms *t, const char *s, struct kith_arena *a, uint64_t *id)
+{
+	size_t n0 = t->n;
+
+	if (terms_id(t, s, id) < 0)
+		return KITH_ERROR;
+	if (t->n > n0 && !(t->v[*id] = kith_arena_strdup(a, s)))
+		return KITH_ERROR;
+	return 0;
+}
+
 /*
  * s as a term: the terms' own string, made in a when s is new (s itself
  * may be a scratch buffer); NULL when out of memory.
@@ -2113,14 +2127,9 @@ terms_id(struct terms *t, const char *s, uint64_t *id)
 static const char *
 terms_intern(struct terms *t, const char *s, struct kith_arena *a)
 {
-	size_t n0 = t->n;
 	uint64_t id;
 
-	if (terms_id(t, s, &id) < 0)
-		return NULL;
-	if (t->n > n0 && !(t->v[id] = kith_arena_strdup(a, s)))
-		return NULL;
-	return t->v[id];
+	return terms_id_copy(t, s, a, &id) < 0 ? NULL : t->v[id];
 }
 
 /* The terms part anew, when the refresh added terms (always on a first build). */
@@ -2287,9 +2296,7 @@ encode_cmeta(struct kith_buf *b, const struct cmeta *c, struct terms *t,
 	for (size_t i = 0; i < c->nentries; i++) {
 		rc |= kith_put_uv(b, c->ninter[i]);
 		for (size_t j = 0; j < c->ninter[i]; j++) {
-			size_t n0 = t->n;
-			if (terms_id(t, c->inter[i][j], &id) < 0 ||
-			    (t->n > n0 && !(t->v[id] = kith_arena_strdup(a, c->inter[i][j]))))
+			if (terms_id_copy(t, c->inter[i][j], a, &id) < 0)
 				return KITH_ERROR;
 			rc |= kith_put_uv(b, id);
 		}
@@ -4112,9 +4119,9 @@ flush_buckets(struct refresh *r)
  * made and inserted, and the model freed before the next batch. Only
  * what the index gathers over all of them stays: the posting edits, the
  * heads and open follow-ups, each person's interactions (r->acc). The
- * large bench's first build peaks at ~91 MB instead of ~216, in no more
- * time (batches of 512 files peak 3 MB higher). The ids
- * come in file order, as without batches.
+ * large bench's first build peaks at ~70 MB instead of ~216 (with
+ * flush_buckets), in no more time; batches of 512 files peaked 3 MB
+ * higher than of 256. The ids come in file order, as without batches.
  */
 static int
 build_batched(struct refresh *r, struct jobs *js, struct job **jobof,

@@ -72,64 +72,68 @@ time_str(char *buf, int t)
 	return kith_time_format(buf, t < 0 ? t : t % 1440);
 }
 
-static json_t *
-date_json(kith_date d)
+static void
+json_field(const char *key, const char *s)
 {
-	char buf[16];
-
-	return d == KITH_NODATE ? json_null() : json_string(kith_date_format(buf, d));
+	fputs(key, stdout);
+	kith_json_str(stdout, s, s ? strlen(s) : 0);
 }
 
-static json_t *
-followup_json(const struct kith_followup *f)
-{
-	json_t *o = json_object(), *people = json_array();
-
-	for (size_t i = 0; i < f->npeople; i++)
-		json_array_append_new(people, json_string(f->people[i]->slug));
-	json_object_set_new(o, "text", json_string(f->text));
-	json_object_set_new(o, "done", json_boolean(f->done));
-	json_object_set_new(o, "due", date_json(f->due));
-	json_object_set_new(o, "people", people);
-	json_object_set_new(o, "path", json_string(f->path));
-	json_object_set_new(o, "line", json_integer(f->line));
-	return o;
-}
-
+/*
+ * The card from its json_t (small), the timeline and follow-ups written
+ * by hand, as jansson's compact dump of them would be: a person with
+ * thousands of interactions made a tree of them as big as the rest of
+ * the command.
+ */
 static int
 show_json(const struct kith_model *m, const struct kith_person *p)
 {
-	json_t *o = kith_json_person(p), *tl = json_array(), *fu = json_array();
-	char buf[16];
-	int rc;
+	json_t *o = kith_json_person(p);
+	char *card = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char buf[24];
+	size_t n, len;
 
-	for (size_t i = 0; i < p->ninteractions; i++) {
-		const struct kith_entry *e = p->interactions[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "date", date_json(e->date));
-		json_object_set_new(x, "time", e->time < 0 ? json_null() :
-			json_string(time_str(buf, e->time)));
-		json_object_set_new(x, "title", json_string(e->title));
-		json_object_set_new(x, "path", json_string(e->path));
-		json_object_set_new(x, "line", json_integer(e->line));
-		json_object_set_new(x, "kind", json_string(
-			e->kind == KITH_ENTRY_NOTE ? "note" : "journal"));
-		json_array_append_new(tl, x);
-	}
-	size_t n;
-	struct kith_followup **open = open_followups(m, p, &n);
-	if (!open) {
-		json_decref(o);
+	json_decref(o);
+	if (!card || (len = strlen(card)) < 2 || card[len - 1] != '}') {
+		free(card);
 		return kith_error_set(KITH_ERROR, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(fu, followup_json(open[i]));
+	fwrite(card, 1, len - 1, stdout); /* the card's fields, still open */
+	free(card);
+	fputs(",\"timeline\":[", stdout);
+	for (size_t i = 0; i < p->ninteractions; i++) {
+		const struct kith_entry *e = p->interactions[i];
+		json_field(i ? ",{\"date\":" : "{\"date\":", e->date == KITH_NODATE ?
+			NULL : kith_date_format(buf, e->date));
+		json_field(",\"time\":", e->time < 0 ? NULL : time_str(buf, e->time));
+		json_field(",\"title\":", e->title);
+		json_field(",\"path\":", e->path);
+		fputs(",\"line\":", stdout);
+		fputs(kith_int_format(buf, e->line), stdout);
+		fputs(e->kind == KITH_ENTRY_NOTE ? ",\"kind\":\"note\"}" :
+			",\"kind\":\"journal\"}", stdout);
+	}
+	struct kith_followup **open = open_followups(m, p, &n);
+	if (!open)
+		return kith_error_set(KITH_ERROR, "out of memory");
+	fputs("],\"followups\":[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const struct kith_followup *f = open[i];
+		json_field(i ? ",{\"text\":" : "{\"text\":", f->text);
+		fputs(f->done ? ",\"done\":true" : ",\"done\":false", stdout);
+		json_field(",\"due\":", f->due == KITH_NODATE ? NULL :
+			kith_date_format(buf, f->due));
+		fputs(",\"people\":[", stdout);
+		for (size_t j = 0; j < f->npeople; j++)
+			json_field(j ? "," : "", f->people[j]->slug);
+		json_field("],\"path\":", f->path);
+		fputs(",\"line\":", stdout);
+		fputs(kith_int_format(buf, f->line), stdout);
+		putchar('}');
+	}
 	free(open);
-	json_object_set_new(o, "timeline", tl);
-	json_object_set_new(o, "followups", fu);
-	rc = kith_json_print(stdout, o);
-	json_decref(o);
-	return rc;
+	fputs("]}\n", stdout);
+	return 0;
 }
 
 /* "today", "yesterday", "N days ago", "in N days". */

@@ -64,6 +64,18 @@ test_expect_code 2 'an unknown person: exit 2' 'kith show zelda'
 test_expect 'the unknown-person message says what to do' '
 	! kith show zelda 2>err && grep -q "^kith-show: no person matches .zelda.: see .kith ls." err
 '
+test_expect 'show --json: quotes, backslashes and tabs escaped as JSON' '
+	rm -rf ../esc && cp -a . ../esc && (
+		cd ../esc &&
+		printf "# 2026-11-26\n\n## 09:00 \"Tea\" at C:\\\\dir\twith @dana-kurz\n\n- [ ] ask @dana-kurz about \"it\"\n" \
+			>journal/2026/2026-11-26.md &&
+		kith show --json dana-kurz >out &&
+		grep -q "\"title\":\"\\\\\"Tea\\\\\" at C:\\\\\\\\dir\\\\twith @dana-kurz\"" out &&
+		grep -q "{\"text\":\"ask @dana-kurz about \\\\\"it\\\\\"\",\"done\":false,\"due\":null,\"people\":\[\"dana-kurz\"\]" out &&
+		grep -q "\"timeline\":\[{\"date\":\"2026-11-26\",\"time\":\"09:00\"" out
+	)
+'
+
 test_expect_code 2 'no operand: exit 2' 'kith show'
 test_expect_code 2 'two operands: exit 2' 'kith show ana ben'
 test_expect_code 3 'no repository: exit 3' 'cd / && HOME=/nonexistent kith show ana'

@@ -387,9 +387,13 @@ out:
 	return rc;
 }
 
-/* Write bytes as a new file of part pt and point its meta row at it. */
+/*
+ * Write a new file of part pt, len bytes that fill(fd, arg) writes, and
+ * point its meta row at it.
+ */
 static int
-put_part(struct ix *ix, const struct part *pt, const void *data, size_t len)
+put_part_with(struct ix *ix, const struct part *pt, size_t len,
+	int (*fill)(int fd, void *arg), void *arg)
 {
 	struct kith_buf path = KITH_BUF_INIT, tmp = KITH_BUF_INIT;
 	unsigned char head[PART_HEAD], rec[16];
@@ -409,8 +413,8 @@ put_part(struct ix *ix, const struct part *pt, const void *data, size_t len)
 		rc = IX_UNUSABLE;
 		goto out;
 	}
-	if (kith_write_all(fd, head, sizeof head) < 0 ||
-	    kith_write_all(fd, data, len) < 0 || (pt->sync && fsync(fd) < 0)) {
+	if (kith_write_all(fd, head, sizeof head) < 0 || fill(fd, arg) < 0 ||
+	    (pt->sync && fsync(fd) < 0)) {
 		rc = kith_error_set(KITH_ERROR, "cannot write %s: %s", tmp.ptr, strerror(errno));
 		goto out;
 	}
@@ -431,6 +435,26 @@ out:
 	kith_buf_free(&path);
 	kith_buf_free(&tmp);
 	return rc;
+}
+
+struct bytes {
+	const void *p;
+	size_t n;
+};
+
+static int
+fill_bytes(int fd, void *arg)
+{
+	const struct bytes *b = arg;
+
+	return kith_write_all(fd, b->p, b->n);
+}
+
+/* Write bytes as a new file of part pt and point its meta row at it. */
+static int
+put_part(struct ix *ix, const struct part *pt, const void *data, size_t len)
+{
+	return put_part_with(ix, pt, len, fill_bytes, &(struct bytes){ data, len });
 }
 
 /*
@@ -2559,6 +2583,9 @@ struct refresh {
 	struct hrec *hadd;
 	size_t nhadd, caphadd, hlen;
 	bool heads_copy;       /* hadd keeps copies (a batched build) */
+	int hspool;            /* or, > 0, their bytes are in this file */
+	struct kith_buf hsbuf; /* what is yet to be written to it */
+	size_t hspooled;       /* bytes in the file */
 	bool applied;          /* apply_pedits ran already (a batched build) */
 	/* a batched first build: per person, interactions and the newest */
 	struct pacc *acc;
@@ -3191,6 +3218,9 @@ refresh_free(struct refresh *r)
 	terms_free(&r->terms);
 	terms_free(&r->pkeys);
 	free(r->hadd);
+	if (r->hspool > 0)
+		close(r->hspool);
+	kith_buf_free(&r->hsbuf);
 	free(r->acc);
 	state_free(&r->old);
 	free(r->new.files);
@@ -3429,18 +3459,61 @@ head_len(const void *data, size_t len)
  * New chunk id (bytes data[0..len), which must outlive the refresh) gets
  * its head into the heads parts.
  */
+/* The heads spooled so far, written to their file. */
+static int
+spool_flush(struct refresh *r)
+{
+	if (r->hsbuf.len && kith_write_all(r->hspool, r->hsbuf.ptr, r->hsbuf.len) < 0)
+		return kith_error_errno(KITH_ERROR, "cannot write the index's heads");
+	r->hspooled += r->hsbuf.len;
+	kith_buf_clear(&r->hsbuf);
+	return 0;
+}
+
+/*
+ * A batched build spools the new heads to a file without a name in the
+ * index's folder (O_TMPFILE) rather than keep them (~9 MB on the large
+ * bench, all the build long); they are copied into the heads part at
+ * the end. Where the file system has no O_TMPFILE they are kept.
+ */
+static void
+spool_open(struct refresh *r)
+{
+#ifdef O_TMPFILE
+	struct kith_buf dir = KITH_BUF_INIT;
+
+	if (kith_repo_path(&dir, r->ix->repo, INDEX_DIR) == 0) {
+		int fd = open(dir.ptr, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		r->hspool = fd > 0 ? fd : 0;
+		if (fd == 0)
+			close(fd);
+	}
+	kith_buf_free(&dir);
+#else
+	(void)r;
+#endif
+}
+
 static int
 heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
 {
 	size_t n = head_len(data, len);
 	struct hrec *v;
+	int rc;
 
 	if (!n)
 		return kith_error_set(KITH_ERROR, "cannot index a chunk without its head");
 	if (!(v = grow(r->hadd, r->nhadd, &r->caphadd, sizeof *v)))
 		return KITH_ERROR;
 	r->hadd = v;
-	if (r->heads_copy) {
+	if (r->hspool > 0) {
+		/* into the spool file, 64 KB at a time */
+		if (kith_buf_put(&r->hsbuf, data, n) < 0)
+			return KITH_ERROR;
+		data = NULL;
+		if (r->hsbuf.len >= (size_t)64 << 10 && (rc = spool_flush(r)) != 0)
+			return rc;
+	} else if (r->heads_copy) {
 		/* the chunk's bytes go before the heads are written */
 		void *p = kith_arena_alloc(r->a, n);
 		if (!p)
@@ -3452,19 +3525,63 @@ heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
 	return 0;
 }
 
-/* Where a heads part being written is: n records of len bytes so far. */
+/*
+ * A heads part being written straight to its file, in passes over the
+ * same records: counted, then their ids, their offsets and their bytes
+ * in turn, through a buffer (not laid out whole in memory first: on a
+ * first build that was ~10 MB more at the peak). n records of len bytes
+ * so far in this pass.
+ */
+enum hpass { H_COUNT, H_IDS, H_OFFS, H_RECS };
+
 struct hout {
-	unsigned char *p; /* NULL: counting */
-	size_t cap, n, len;
+	enum hpass pass;
+	size_t n, len;
+	int fd;
+	bool err;
+	size_t used;
+	unsigned char buf[1 << 16];
 };
+
+static void
+hout_write(struct hout *o, const void *p, size_t n)
+{
+	if (o->err)
+		return;
+	if (o->used + n > sizeof o->buf) {
+		if (kith_write_all(o->fd, o->buf, o->used) < 0) {
+			o->err = true;
+			return;
+		}
+		o->used = 0;
+		if (n > sizeof o->buf) {
+			o->err = kith_write_all(o->fd, p, n) < 0;
+			return;
+		}
+	}
+	memcpy(o->buf + o->used, p, n);
+	o->used += n;
+}
 
 static void
 hout_put(struct hout *o, int64_t id, const void *rec, size_t n)
 {
-	if (o->p) {
-		put_le64(o->p + 8 + 8 * o->n, (uint64_t)id);
-		put_le32(o->p + 8 + 8 * o->cap + 4 * o->n, (uint32_t)o->len);
-		memcpy(o->p + 8 + 12 * o->cap + 4 + o->len, rec, n);
+	unsigned char b[8];
+
+	switch (o->pass) {
+	case H_COUNT:
+		break;
+	case H_IDS:
+		put_le64(b, (uint64_t)id);
+		hout_write(o, b, 8);
+		break;
+	case H_OFFS:
+		put_le32(b, (uint32_t)o->len);
+		hout_write(o, b, 4);
+		break;
+	case H_RECS:
+		hout_write(o, rec, n);
+		break;
 	}
 	o->n++;
 	o->len += n;
@@ -3495,9 +3612,77 @@ heads_fill(struct hout *o, const struct heads *const *old, const struct refresh 
 		if (r->hadd[i].id <= last)
 			return IX_DAMAGED; /* a new chunk's id is past every old one */
 		last = r->hadd[i].id;
+		if (r->hspool > 0 && o->pass == H_RECS)
+			break; /* the bytes come from the spool file, below */
 		hout_put(o, last, r->hadd[i].p, r->hadd[i].n);
 	}
+	if (r->hspool > 0 && o->pass == H_RECS && r->nhadd) {
+		size_t at = 0;
+		while (at < r->hspooled && !o->err) {
+			if (o->used == sizeof o->buf) {
+				o->err = kith_write_all(o->fd, o->buf, o->used) < 0;
+				o->used = 0;
+				continue;
+			}
+			size_t want = sizeof o->buf - o->used;
+			if (want > r->hspooled - at)
+				want = r->hspooled - at;
+			ssize_t k = pread(r->hspool, o->buf + o->used, want, (off_t)at);
+			if (k <= 0)
+				return kith_error_errno(KITH_ERROR, "cannot read the index's heads back");
+			o->used += (size_t)k;
+			at += (size_t)k;
+		}
+		o->n += r->nhadd;
+		o->len += r->hspooled;
+	}
 	return 0;
+}
+
+/* What heads_emit writes: the records heads_fill finds in its sources. */
+struct hfill {
+	struct hout *o;
+	const struct heads *const *old;
+	const struct refresh *r;
+	const struct fent *const *byid;
+	size_t nbyid, n, len;
+	int rc;
+};
+
+/*
+ * The part's bytes: n (64 bits), the n ids (64 bits each), the n offsets
+ * of the records (32 bits each), the records' length (32 bits), the
+ * records.
+ */
+static int
+heads_emit(int fd, void *arg)
+{
+	struct hfill *h = arg;
+	struct hout *o = h->o;
+	unsigned char b[8];
+
+	o->fd = fd;
+	o->used = 0;
+	o->err = false;
+	put_le64(b, h->n);
+	hout_write(o, b, 8);
+	for (enum hpass pass = H_IDS; pass <= H_RECS; pass++) {
+		o->pass = pass;
+		o->n = o->len = 0;
+		if ((h->rc = heads_fill(o, h->old, h->r, h->byid, h->nbyid)) != 0)
+			return -1;
+		if (o->n != h->n || o->len != h->len) {
+			h->rc = kith_error_set(KITH_ERROR, "the index's heads changed as they were written");
+			return -1;
+		}
+		if (pass == H_OFFS) {
+			put_le32(b, (uint32_t)h->len);
+			hout_write(o, b, 4);
+		}
+	}
+	if (!o->err && o->used)
+		o->err = kith_write_all(fd, o->buf, o->used) < 0;
+	return o->err ? -1 : 0;
 }
 
 /* Write part pt with the heads of old and of the new chunks (see above). */
@@ -3505,23 +3690,25 @@ static int
 heads_put(struct refresh *r, const struct part *pt, const struct heads *const *old,
 	const struct fent *const *byid, size_t nbyid)
 {
-	struct hout o = { 0 };
+	struct hout *o = malloc(sizeof *o);
 	int rc;
 
-	if ((rc = heads_fill(&o, old, r, byid, nbyid)) != 0)
-		return rc;
-	if (o.len > UINT32_MAX)
-		return kith_error_set(KITH_ERROR, "the index's heads are too big");
-	size_t size = 8 + 12 * o.n + 4 + o.len;
-	struct hout w = { malloc(size + 1), o.n, 0, 0 };
-	if (!w.p)
+	if (!o)
 		return kith_error_set(KITH_ERROR, "out of memory");
-	put_le64(w.p, o.n);
-	if ((rc = heads_fill(&w, old, r, byid, nbyid)) == 0) {
-		put_le32(w.p + 8 + 12 * w.cap, (uint32_t)w.len);
-		rc = put_part(r->ix, pt, w.p, size);
+	o->pass = H_COUNT;
+	o->n = o->len = 0;
+	if ((rc = heads_fill(o, old, r, byid, nbyid)) != 0)
+		goto out;
+	if (o->len > UINT32_MAX) {
+		rc = kith_error_set(KITH_ERROR, "the index's heads are too big");
+		goto out;
 	}
-	free(w.p);
+	struct hfill h = { o, old, r, byid, nbyid, o->n, o->len, 0 };
+	rc = put_part_with(r->ix, pt, 8 + 12 * h.n + 4 + h.len, heads_emit, &h);
+	if (rc && h.rc)
+		rc = h.rc;
+out:
+	free(o);
 	return rc;
 }
 
@@ -3558,6 +3745,8 @@ heads_write(struct refresh *r, bool cold)
 
 	if (!cold && !r->nhadd)
 		return 0;
+	if (r->hspool > 0 && (rc = spool_flush(r)) != 0)
+		return rc;
 	if (!cold) {
 		if ((rc = get_part(r->ix, &RECENT, &rm)) != 0 ||
 		    (rc = part_len(r->ix, &HEADS, &blen)) != 0)
@@ -4135,6 +4324,7 @@ build_batched(struct refresh *r, struct jobs *js, struct job **jobof,
 	int rc = 0;
 
 	r->heads_copy = true;
+	spool_open(r);
 	if (!idx || !(r->acc = calloc(main->npeople + 1, sizeof *r->acc))) {
 		free(idx);
 		return kith_error_set(KITH_ERROR, "out of memory");

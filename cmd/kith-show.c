@@ -118,17 +118,9 @@ show_json(const struct kith_model *m, const struct kith_person *p)
 		return kith_error_set(KITH_ERROR, "out of memory");
 	fputs("],\"followups\":[", stdout);
 	for (size_t i = 0; i < n; i++) {
-		const struct kith_followup *f = open[i];
-		json_field(i ? ",{\"text\":" : "{\"text\":", f->text);
-		fputs(f->done ? ",\"done\":true" : ",\"done\":false", stdout);
-		json_field(",\"due\":", f->due == KITH_NODATE ? NULL :
-			kith_date_format(buf, f->due));
-		fputs(",\"people\":[", stdout);
-		for (size_t j = 0; j < f->npeople; j++)
-			json_field(j ? "," : "", f->people[j]->slug);
-		json_field("],\"path\":", f->path);
-		fputs(",\"line\":", stdout);
-		fputs(kith_int_format(buf, f->line), stdout);
+		if (i)
+			putchar(',');
+		kith_json_followup_open(stdout, open[i]);
 		putchar('}');
 	}
 	free(open);

@@ -154,13 +154,6 @@ print_tsv(const struct row *v, size_t n, bool header)
 	}
 }
 
-static void
-json_field(const char *key, const char *s)
-{
-	fputs(key, stdout);
-	kith_json_str(stdout, s, s ? strlen(s) : 0);
-}
-
 /*
  * Written by hand, as jansson's compact dump of the same objects would
  * be: --all lists every follow-up, and a tree of json_t for each took
@@ -169,22 +162,11 @@ json_field(const char *key, const char *s)
 static void
 print_json(const struct row *v, size_t n)
 {
-	char buf[24];
-
 	for (size_t i = 0; i < n; i++) {
-		const struct kith_followup *f = v[i].f;
 		fputs(i ? ",\n" : "[\n", stdout);
-		json_field("{\"text\":", f->text);
-		fputs(f->done ? ",\"done\":true" : ",\"done\":false", stdout);
-		json_field(",\"due\":", f->due == KITH_NODATE ? NULL :
-			kith_date_format(buf, f->due));
-		fputs(",\"people\":[", stdout);
-		for (size_t j = 0; j < f->npeople; j++)
-			json_field(j ? "," : "", f->people[j]->slug);
-		json_field("],\"path\":", f->path);
-		fputs(",\"line\":", stdout);
-		fputs(kith_int_format(buf, f->line), stdout);
-		json_field(",\"id\":", v[i].id);
+		kith_json_followup_open(stdout, v[i].f);
+		fputs(",\"id\":", stdout);
+		kith_json_str(stdout, v[i].id, strlen(v[i].id));
 		putchar('}');
 	}
 	fputs(n ? "\n]\n" : "[]\n", stdout);

@@ -887,6 +887,11 @@ int kith_json_print(FILE *f, struct json_t *value);
  * UTF-8 as U+FFFD. NULL as null.
  */
 void kith_json_str(FILE *f, const char *s, size_t n);
+/*
+ * A follow-up as JSON, its keys as DESIGN.md gives them, from "{" to its
+ * line (the object still open, for a caller's keys after it).
+ */
+void kith_json_followup_open(FILE *f, const struct kith_followup *fu);
 
 /*
  * The loader's warnings (files it skipped) on f, one line each:

@@ -185,6 +185,30 @@ kith_json_str(FILE *f, const char *s, size_t n)
 	putc('"', f);
 }
 
+static void
+json_field(FILE *f, const char *key, const char *s)
+{
+	fputs(key, f);
+	kith_json_str(f, s, s ? strlen(s) : 0);
+}
+
+void
+kith_json_followup_open(FILE *f, const struct kith_followup *fu)
+{
+	char buf[24];
+
+	json_field(f, "{\"text\":", fu->text);
+	fputs(fu->done ? ",\"done\":true" : ",\"done\":false", f);
+	json_field(f, ",\"due\":", fu->due == KITH_NODATE ? NULL :
+		kith_date_format(buf, fu->due));
+	fputs(",\"people\":[", f);
+	for (size_t j = 0; j < fu->npeople; j++)
+		json_field(f, j ? "," : "", fu->people[j]->slug);
+	json_field(f, "],\"path\":", fu->path);
+	fputs(",\"line\":", f);
+	fputs(kith_int_format(buf, fu->line), f);
+}
+
 void
 kith_model_warn(FILE *f, const char *prog, const struct kith_model *m,
 	const char *suffix)

@@ -3455,10 +3455,6 @@ head_len(const void *data, size_t len)
 	return r.bad ? 0 : (size_t)(r.p - (const unsigned char *)data);
 }
 
-/*
- * New chunk id (bytes data[0..len), which must outlive the refresh) gets
- * its head into the heads parts.
- */
 /* The heads spooled so far, written to their file. */
 static int
 spool_flush(struct refresh *r)
@@ -3494,6 +3490,10 @@ spool_open(struct refresh *r)
 #endif
 }
 
+/*
+ * New chunk id (bytes data[0..len), which must outlive the refresh) gets
+ * its head into the heads parts.
+ */
 static int
 heads_add(struct refresh *r, int64_t id, const void *data, size_t len)
 {

@@ -153,11 +153,13 @@ struct chunk {
 	struct chunk *next;
 	size_t used, size;
 	size_t mapped; /* bytes mapped for it (0: malloc'd, not cleared) */
+	bool reused;   /* used before kith_arena_clear: not cleared */
 	max_align_t data[];
 };
 
 struct kith_arena {
 	struct chunk *head;
+	struct chunk *spare; /* emptied by kith_arena_clear */
 	size_t total;
 };
 
@@ -193,6 +195,7 @@ map_chunk(size_t size)
 	c = (struct chunk *)(void *)p;
 	c->size = want - sizeof *c;
 	c->mapped = want;
+	c->reused = false;
 	return c;
 }
 
@@ -206,13 +209,17 @@ kith_arena_alloc(struct kith_arena *a, size_t size)
 	if (!size)
 		size = align;
 	if (!c || c->size - c->used < size) {
-		if (a->total + size >= HUGE_CHUNK / 2) {
+		if (a->spare && a->spare->size >= size) {
+			c = a->spare;
+			a->spare = c->next;
+		} else if (a->total + size >= HUGE_CHUNK / 2) {
 			c = map_chunk(size);
 		} else {
 			size_t csize = size > SMALL_CHUNK ? size : SMALL_CHUNK;
 			if ((c = malloc(sizeof *c + csize))) {
 				c->size = csize;
 				c->mapped = 0;
+				c->reused = false;
 			}
 		}
 		if (!c) {
@@ -226,9 +233,23 @@ kith_arena_alloc(struct kith_arena *a, size_t size)
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += size;
-	if (!c->mapped)
+	if (!c->mapped || c->reused)
 		memset(p, 0, size);
 	return p;
+}
+
+void
+kith_arena_clear(struct kith_arena *a)
+{
+	for (struct chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		c->used = 0;
+		c->reused = true;
+		c->next = a->spare;
+		a->spare = c;
+	}
+	a->head = NULL;
+	a->total = 0;
 }
 
 char *
@@ -254,7 +275,8 @@ kith_arena_free(struct kith_arena *a)
 {
 	if (!a)
 		return;
-	for (struct chunk *c = a->head, *next; c; c = next) {
+	kith_arena_clear(a);
+	for (struct chunk *c = a->spare, *next; c; c = next) {
 		next = c->next;
 		if (c->mapped)
 			munmap(c, c->mapped);

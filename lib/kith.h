@@ -71,6 +71,8 @@ int kith_arena_new(struct kith_arena **out);
 void *kith_arena_alloc(struct kith_arena *a, size_t size);
 char *kith_arena_strndup(struct kith_arena *a, const char *s, size_t n);
 char *kith_arena_strdup(struct kith_arena *a, const char *s);
+/* Everything allocated dropped; the memory kept for what comes next. */
+void kith_arena_clear(struct kith_arena *a);
 void kith_arena_free(struct kith_arena *a);
 
 /* ---- files ------------------------------------------------------------ */
@@ -459,6 +461,10 @@ enum {
 	                            * too */
 	KITH_Q_NEWEST = 1 << 10,   /* the newest journal days that hold at
 	                            * least `newest` entries, whole */
+	KITH_Q_LATER = 1 << 11,    /* with KITH_Q_TEXT: the texts of many
+	                            * journal entries ($KITH_LAZY_TEXTS, else
+	                            * 32,768) may be left NULL, for
+	                            * kith_model_texts to cut a few at a time */
 };
 struct kith_query {
 	unsigned flags;
@@ -473,6 +479,19 @@ struct kith_query {
 };
 int kith_model_query(struct kith_model **out, struct kith_repo *repo,
 	const struct kith_query *q);
+
+/*
+ * The texts of the entries v[0..n) that have none (KITH_Q_LATER), cut
+ * from their files as the query saw them; those the previous call cut
+ * are dropped first (their entries' text NULL again), so that a command
+ * printing thousands of entries holds a window's texts at a time. The
+ * next window, next[0..nnext) (other entries), is cut meanwhile on two
+ * more threads. A file changed in place since the query looked at it
+ * is an error: run the command again. A model parsed whole has every
+ * text already.
+ */
+int kith_model_texts(struct kith_model *m, struct kith_entry **v, size_t n,
+	struct kith_entry **next, size_t nnext);
 
 /* How many journal entries carry each tag (with KITH_Q_TAG_COUNTS). */
 struct kith_tag_count {

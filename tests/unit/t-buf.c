@@ -108,6 +108,33 @@ test_arena(void)
 	if (huge)
 		memset(huge, 1, (size_t)5 << 20);
 	is_str(kith_arena_strdup(a, "after"), "after", "and the arena goes on after it");
+
+	/* Cleared, its chunks (malloc'd and mapped alike, all written) serve
+	 * again: what comes next is zeroed all the same, and apart. */
+	for (int round = 0; round < 3; round++) {
+		kith_arena_clear(a);
+		nz = apart = 0;
+		prev = NULL;
+		for (int i = 0; i < 60000; i++) {
+			size_t n = 40 + (size_t)(i % 7) * 24;
+			unsigned char *p = kith_arena_alloc(a, n);
+			if (!p)
+				break;
+			size_t zeroed = 0;
+			for (size_t j = 0; j < n; j++)
+				zeroed += p[j] == 0;
+			nz += zeroed == n;
+			apart += !prev || p >= prev + 40 || p + n <= prev;
+			memset(p, 0x5a, n);
+			prev = p;
+		}
+		is_int((long)nz, 60000, "after kith_arena_clear: every allocation zeroed");
+		is_int((long)apart, 60000, "and apart from the one before");
+	}
+	kith_arena_clear(a);
+	kith_arena_clear(a);
+	s = kith_arena_strdup(a, "twice");
+	is_str(s, "twice", "cleared twice, the arena still serves");
 	kith_arena_free(a);
 }
 

@@ -117,25 +117,29 @@ with_tag(const struct kith_entry *e, const char *tag)
 	return false;
 }
 
-/* 1 when e matches, 0 when not, or an error when the pattern fails. */
-static int
-matches(const struct query *q, const struct kith_entry *e)
+/* Whether e is a journal entry the dates, people and tags pick. */
+static bool
+picked(const struct query *q, const struct kith_entry *e)
 {
-	PCRE2_UCHAR msg[256];
 	size_t hits = 0;
-	int rc;
 
 	if (e->kind != KITH_ENTRY_JOURNAL || e->date < q->since || e->date > q->until)
-		return 0;
+		return false;
 	for (size_t i = 0; i < q->npeople; i++)
 		hits += with_person(e, q->people[i]);
 	for (size_t i = 0; i < q->ntags; i++)
 		hits += with_tag(e, q->tags[i]);
-	if (q->npeople + q->ntags &&
-	    (q->all ? hits < q->npeople + q->ntags : !hits))
-		return 0;
-	if (!q->re)
-		return 1;
+	return !(q->npeople + q->ntags) ||
+		(q->all ? hits == q->npeople + q->ntags : hits > 0);
+}
+
+/* 1 when e's text matches --grep, 0 when not, or an error when the pattern fails. */
+static int
+matches(const struct query *q, const struct kith_entry *e)
+{
+	PCRE2_UCHAR msg[256];
+	int rc;
+
 	/* The model holds valid UTF-8 only: no need to check it again. */
 	rc = pcre2_match(q->re, (PCRE2_SPTR)e->text, strlen(e->text), 0,
 		PCRE2_NO_UTF_CHECK, q->md, NULL);
@@ -196,38 +200,44 @@ body(const struct kith_entry *e)
 	return s;
 }
 
-/* No printf: on thousands of entries its formatting cost more than the loading. */
+/* The entries a window's texts are cut for at a time. */
+#define WINDOW 2048
+
+/* How print() writes the entries. */
+enum format { MARKDOWN, TSV, JSON };
+
+/*
+ * e, after prev (NULL: the first), whose day it may share. No printf: on
+ * thousands of entries its formatting cost more than the loading.
+ */
 static void
-print_markdown(struct kith_entry **v, size_t n)
+print_markdown(const struct kith_entry *e, const struct kith_entry *prev)
 {
+	const char *b = body(e);
 	char buf[24];
 
-	for (size_t i = 0; i < n; i++) {
-		const struct kith_entry *e = v[i];
-		const char *b = body(e);
-		if (!i || e->date != v[i - 1]->date) {
-			fputs(i ? "\n# " : "# ", stdout);
-			fputs(kith_date_format(buf, e->date), stdout);
-			putchar('\n');
-		}
-		fputs("\n## ", stdout);
-		if (e->time >= 0) {
-			fputs(kith_time_format(buf, e->time), stdout);
-			putchar(' ');
-		}
-		if (*e->title) {
-			fputs(e->title, stdout);
-			putchar(' ');
-		}
-		putchar('`');
-		fputs(e->path, stdout);
-		putchar(':');
-		fputs(kith_int_format(buf, e->line), stdout);
-		fputs("`\n", stdout);
-		if (*b) {
-			putchar('\n');
-			fputs(b, stdout);
-		}
+	if (!prev || e->date != prev->date) {
+		fputs(prev ? "\n# " : "# ", stdout);
+		fputs(kith_date_format(buf, e->date), stdout);
+		putchar('\n');
+	}
+	fputs("\n## ", stdout);
+	if (e->time >= 0) {
+		fputs(kith_time_format(buf, e->time), stdout);
+		putchar(' ');
+	}
+	if (*e->title) {
+		fputs(e->title, stdout);
+		putchar(' ');
+	}
+	putchar('`');
+	fputs(e->path, stdout);
+	putchar(':');
+	fputs(kith_int_format(buf, e->line), stdout);
+	fputs("`\n", stdout);
+	if (*b) {
+		putchar('\n');
+		fputs(b, stdout);
 	}
 }
 
@@ -243,26 +253,21 @@ text_cell(const char *s)
 }
 
 static void
-print_tsv(struct kith_entry **v, size_t n, bool header)
+print_tsv(const struct kith_entry *e)
 {
 	char buf[16], tbuf[16];
 
-	if (header)
-		puts("date\ttime\ttitle\tpath\tline\tpeople\ttags\ttext");
-	for (size_t i = 0; i < n; i++) {
-		const struct kith_entry *e = v[i];
-		printf("%s\t%s\t", kith_date_format(buf, e->date),
-			kith_time_format(tbuf, e->time));
-		kith_tsv_cell(stdout, e->title);
-		printf("\t%s\t%d\t", e->path, e->line);
-		for (size_t j = 0; j < e->npeople; j++)
-			printf("%s%s", j ? "," : "", e->people[j]->slug);
-		putchar('\t');
-		kith_tsv_list(stdout, e->tags, e->ntags);
-		putchar('\t');
-		text_cell(e->text);
-		putchar('\n');
-	}
+	printf("%s\t%s\t", kith_date_format(buf, e->date),
+		kith_time_format(tbuf, e->time));
+	kith_tsv_cell(stdout, e->title);
+	printf("\t%s\t%d\t", e->path, e->line);
+	for (size_t j = 0; j < e->npeople; j++)
+		printf("%s%s", j ? "," : "", e->people[j]->slug);
+	putchar('\t');
+	kith_tsv_list(stdout, e->tags, e->ntags);
+	putchar('\t');
+	text_cell(e->text);
+	putchar('\n');
 }
 
 static void
@@ -273,61 +278,120 @@ json_field(const char *key, const char *s)
 }
 
 /*
- * Written by hand, as jansson's compact dump of the same object would
+ * Written by hand, as jansson's compact dump of the same array would
  * be: --tag may print 20 MB of entries, which a tree of json_t copies
  * whole and dumps at a third of the speed.
  */
 static void
-print_json(struct kith_entry **v, size_t n)
+print_json(const struct kith_entry *e, const struct kith_entry *prev)
 {
 	char buf[24];
 
-	for (size_t i = 0; i < n; i++) {
-		const struct kith_entry *e = v[i];
-		fputs(i ? ",\n" : "[\n", stdout);
-		json_field("{\"date\":", kith_date_format(buf, e->date));
-		json_field(",\"time\":", e->time < 0 ? NULL : kith_time_format(buf, e->time));
-		json_field(",\"title\":", e->title);
-		json_field(",\"path\":", e->path);
-		fputs(",\"line\":", stdout);
-		fputs(kith_int_format(buf, e->line), stdout);
-		fputs(",\"people\":[", stdout);
-		for (size_t j = 0; j < e->npeople; j++)
-			json_field(j ? "," : "", e->people[j]->slug);
-		fputs("],\"tags\":[", stdout);
-		for (size_t j = 0; j < e->ntags; j++)
-			json_field(j ? "," : "", e->tags[j]);
-		json_field("],\"text\":", e->text);
-		putchar('}');
-	}
-	fputs(n ? "\n]\n" : "[]\n", stdout);
+	fputs(prev ? ",\n" : "[\n", stdout);
+	json_field("{\"date\":", kith_date_format(buf, e->date));
+	json_field(",\"time\":", e->time < 0 ? NULL : kith_time_format(buf, e->time));
+	json_field(",\"title\":", e->title);
+	json_field(",\"path\":", e->path);
+	fputs(",\"line\":", stdout);
+	fputs(kith_int_format(buf, e->line), stdout);
+	fputs(",\"people\":[", stdout);
+	for (size_t j = 0; j < e->npeople; j++)
+		json_field(j ? "," : "", e->people[j]->slug);
+	fputs("],\"tags\":[", stdout);
+	for (size_t j = 0; j < e->ntags; j++)
+		json_field(j ? "," : "", e->tags[j]);
+	json_field("],\"text\":", e->text);
+	putchar('}');
 }
 
-/* Matching entries, oldest first; the N most recent when n > 0. */
+/*
+ * v[0..n) as f says, or with filter those of them whose text --grep
+ * matches; their texts cut a window at a time: a journal of 20 years is
+ * 50 MB of text, which need not all be held at once. How many were
+ * written in *out.
+ */
+static int
+print(struct kith_model *m, const struct query *q, bool filter,
+	struct kith_entry **v, size_t n, enum format f, bool header, size_t *out)
+{
+	const struct kith_entry *prev = NULL;
+	int rc;
+
+	*out = 0;
+	if (f == TSV && header)
+		puts("date\ttime\ttitle\tpath\tline\tpeople\ttags\ttext");
+	for (size_t i = 0; i < n; i += WINDOW) {
+		size_t w = n - i < WINDOW ? n - i : WINDOW;
+		size_t nw = n - i - w < WINDOW ? n - i - w : WINDOW;
+		if ((rc = kith_model_texts(m, v + i, w, v + i + w, nw)) < 0)
+			return rc;
+		for (size_t j = i; j < i + w; j++) {
+			if (filter && (rc = matches(q, v[j])) <= 0) {
+				if (rc < 0)
+					return rc;
+				continue;
+			}
+			if (f == MARKDOWN)
+				print_markdown(v[j], prev);
+			else if (f == TSV)
+				print_tsv(v[j]);
+			else
+				print_json(v[j], prev);
+			prev = v[j];
+			++*out;
+		}
+	}
+	if (f == JSON)
+		fputs(prev ? "\n]\n" : "[]\n", stdout);
+	kith_model_texts(m, NULL, 0, NULL, 0);
+	return 0;
+}
+
+/* The journal entries the dates, people and tags pick, oldest first. */
 static int
 select_entries(struct kith_entry ***out, size_t *nout, const struct kith_model *m,
-	const struct query *q, long n)
+	const struct query *q)
 {
 	struct kith_entry **v = malloc((m->nentries + 1) * sizeof *v);
 	size_t k = 0;
-	int rc;
 
 	if (!v)
 		return kith_error_set(KITH_ERROR, "out of memory");
-	for (size_t i = 0; i < m->nentries; i++) {
-		if ((rc = matches(q, m->entries[i])) < 0) {
-			free(v);
-			return rc;
-		}
-		if (rc)
+	for (size_t i = 0; i < m->nentries; i++)
+		if (picked(q, m->entries[i]))
 			v[k++] = m->entries[i];
-	}
-	if (n > 0 && k > (size_t)n) {
-		memmove(v, v + (k - (size_t)n), (size_t)n * sizeof *v);
-		k = (size_t)n;
-	}
 	*out = v;
 	*nout = k;
+	return 0;
+}
+
+/*
+ * The newest limit of v[0..*n) whose text --grep matches, in order,
+ * looked for newest first, a window's texts at a time.
+ */
+static int
+grep_newest(struct kith_model *m, const struct query *q, struct kith_entry **v,
+	size_t *n, size_t limit)
+{
+	/* kept at the end, v[k..*n): k never below what is still to look at */
+	size_t k = *n;
+	int rc;
+
+	for (size_t hi = *n; hi > 0 && *n - k < limit;) {
+		size_t lo = hi > WINDOW ? hi - WINDOW : 0;
+		size_t nlo = lo > WINDOW ? lo - WINDOW : 0;
+		if ((rc = kith_model_texts(m, v + lo, hi - lo, v + nlo, lo - nlo)) < 0)
+			return rc;
+		for (size_t j = hi; j-- > lo && *n - k < limit;) {
+			if ((rc = matches(q, v[j])) < 0)
+				return rc;
+			if (rc)
+				v[--k] = v[j];
+		}
+		hi = lo;
+	}
+	memmove(v, v + k, (*n - k) * sizeof *v);
+	*n -= k;
 	return 0;
 }
 
@@ -367,7 +431,7 @@ main(int argc, char **argv)
 	char *end;
 	bool json = false, tsv = false, header = false, icase = false, rev = false;
 	long n = 0;
-	size_t nv = 0;
+	size_t nv = 0, nout = 0;
 	int c, rc;
 
 	q.dates = calloc((size_t)argc, sizeof *q.dates);
@@ -440,7 +504,7 @@ main(int argc, char **argv)
 		goto out;
 	/* Any one of the conditions that must all hold picks enough entries;
 	 * only journal entries are shown, so the people's notes may stay out. */
-	struct kith_query kq = { .flags = KITH_Q_TEXT | KITH_Q_NO_NOTES };
+	struct kith_query kq = { .flags = KITH_Q_TEXT | KITH_Q_LATER | KITH_Q_NO_NOTES };
 	if (q.ndates) {
 		kq.flags |= KITH_Q_DATES;
 		kq.since = q.since;
@@ -465,18 +529,24 @@ main(int argc, char **argv)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);
 	if ((rc = resolve(&q, m)) < 0 ||
-	    (rc = select_entries(&v, &nv, m, &q, n)) < 0)
+	    (rc = select_entries(&v, &nv, m, &q)) < 0)
 		goto out;
+	/* -n with --grep: the newest that match, then printed; else matched as printed */
+	bool filter = q.re != NULL;
+	if (filter && n > 0) {
+		if ((rc = grep_newest(m, &q, v, &nv, (size_t)n)) < 0)
+			goto out;
+		filter = false;
+	}
+	if (n > 0 && nv > (size_t)n) {
+		memmove(v, v + (nv - (size_t)n), (size_t)n * sizeof *v);
+		nv = (size_t)n;
+	}
 	if (rev)
 		reverse(v, nv);
-	if (json)
-		print_json(v, nv);
-	else if (tsv)
-		print_tsv(v, nv, header);
-	else
-		print_markdown(v, nv);
-	if (rc >= 0)
-		rc = kith_stdout_close();
+	if ((rc = print(m, &q, filter, v, nv, json ? JSON : tsv ? TSV : MARKDOWN,
+	    header, &nout)) < 0 || (rc = kith_stdout_close()) < 0)
+		goto out;
 out:
 	free(v);
 	for (size_t i = 0; i < q.ntags; i++)
@@ -494,5 +564,5 @@ out:
 		fprintf(stderr, "%s: %s\n", argv0, kith_error());
 		return kith_exit_code(rc);
 	}
-	return nv ? 0 : 1;
+	return nout ? 0 : 1;
 }

@@ -53,6 +53,7 @@
 #include <dirent.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -4932,25 +4933,34 @@ read_at(int fd, char *p, size_t n, size_t off)
 }
 
 /*
- * Cut each journal entry's text from its file, as the parser does. Only
+ * Whether st is f as the walk saw it; for a file held open since, its
+ * ctime aside (renamed over, its links fell to none: not its bytes).
+ */
+static bool
+same_stat(const struct stat *st, const struct fent *f, bool held)
+{
+	return (int64_t)st->st_size == f->size && (uint64_t)st->st_ino == f->ino &&
+		(int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec == f->mtime &&
+		(held || (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec == f->ctime);
+}
+
+/*
+ * Cut each journal entry's text from its file fd, as the parser does. Only
  * the bytes the entries span are read (a tag's entries are a few of a
  * day's); the whole file only when an entry has a CR or follows a BOM,
- * and is cut line by line.
+ * and is cut line by line. held: fd was opened at the query (same_stat).
  */
 static int
-load_text(struct kith_dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
+text_cut(int fd, bool held, struct kith_entry **es, size_t n, const struct fent *f,
 	struct kith_arena *a)
 {
 	struct kith_src src = { 0 };
 	struct stat st;
 	char *span = NULL, *text = NULL;
 	size_t len, lo = SIZE_MAX, hi = 0;
-	int rc = 0, fd = -1;
+	int rc = 0;
 
-	if ((fd = kith_dirfd_open(d, f->path)) < 0 || fstat(fd, &st) < 0 ||
-	    (int64_t)st.st_size != f->size || (uint64_t)st.st_ino != f->ino ||
-	    (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != f->mtime ||
-	    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec != f->ctime) {
+	if (fstat(fd, &st) < 0 || !same_stat(&st, f, held)) {
 		rc = IX_STALE; /* changed since the walk: look again */
 		goto out;
 	}
@@ -5013,12 +5023,437 @@ load_text(struct kith_dirfd *d, struct kith_entry **es, size_t n, const struct f
 		}
 	}
 out:
-	if (fd >= 0)
-		close(fd);
 	kith_src_free(&src);
 	free(span);
 	free(text);
 	return rc;
+}
+
+/* The same, f opened by its path (IX_STALE when it is gone). */
+static int
+load_text(struct kith_dirfd *d, struct kith_entry **es, size_t n, const struct fent *f,
+	struct kith_arena *a)
+{
+	int fd = kith_dirfd_open(d, f->path), rc;
+
+	if (fd < 0)
+		return IX_STALE; /* changed since the walk: look again */
+	rc = text_cut(fd, false, es, n, f, a);
+	close(fd);
+	return rc;
+}
+
+/*
+ * KITH_Q_LATER: the files of the entries whose texts are cut later, as
+ * the walk saw them, each held open from the query on: kith writes a
+ * file by renaming a new one over it, so what is read later is what the
+ * query saw, whatever a writer did meanwhile. Past the descriptors a
+ * process may have, a file is opened again by its path when its texts
+ * are cut (and must not have changed by then).
+ *
+ * Two threads open the files while the query decodes their entries,
+ * then cut the next window of texts, half each, while the caller works
+ * on this one, and at the end close the files, half each.
+ */
+struct lfile {
+	struct fent f;
+	int fd; /* or -1 */
+};
+
+/* A window's texts: those of v[0..n) that had none, cut into a. */
+struct lwin {
+	struct kith_entry *const *v;
+	size_t n;
+	struct kith_arena *a;
+	struct kith_entry **cut; /* the entries whose text is a's */
+	size_t ncut, capcut;
+	int rc;
+	char msg[256];
+};
+
+#define LATER_THREADS 2
+/* Files a thread opens at a time. */
+#define LATER_OPEN_BATCH 32
+
+struct kith_later;
+struct lworker {
+	struct kith_later *l;
+	int i;
+	pthread_t t;
+	bool on;
+	struct kith_dirfd d; /* its own: the folder it caches is not shared */
+};
+
+/*
+ * Under mu: files[0..n) added, [0..onext) taken to be opened, odone of
+ * them opened (stale when one was not as the walk saw it); job[i] set by
+ * the caller for thread i to cut ahead[i], cleared when it is done.
+ */
+struct kith_later {
+	struct lfile *files;     /* by path, once the query is done */
+	size_t n, cap, onext, odone;
+	bool added, stale;       /* all added; one not as the walk saw it */
+	struct kith_dirfd d;     /* the repository's folder */
+	size_t fds;              /* descriptors this may hold */
+	struct lwin cur[LATER_THREADS], ahead[LATER_THREADS];
+	struct lworker w[LATER_THREADS];
+	bool job[LATER_THREADS], quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* The texts of w's window dropped: its entries' NULL again. */
+static void
+lwin_drop(struct lwin *w)
+{
+	for (size_t i = 0; i < w->ncut; i++)
+		w->cut[i]->text = NULL;
+	w->ncut = 0;
+	if (w->a)
+		kith_arena_clear(w->a); /* its pages kept for the next window */
+	w->v = NULL;
+	w->n = 0;
+	w->rc = 0;
+}
+
+/* Open files[from..to) through d: false when one is not as the walk saw it. */
+static bool
+later_open(struct kith_later *l, struct kith_dirfd *d, size_t from, size_t to)
+{
+	bool ok = true;
+
+	for (size_t i = from; i < to; i++) {
+		struct lfile *lf = &l->files[i];
+		struct stat st;
+		lf->fd = i < l->fds ? kith_dirfd_open(d, lf->f.path) : -1;
+		if (lf->fd < 0 && i < l->fds && errno != EMFILE && errno != ENFILE)
+			ok = false; /* gone since the walk */
+		else if (lf->fd >= 0 && (fstat(lf->fd, &st) < 0 || !same_stat(&st, &lf->f, false)))
+			ok = false;
+	}
+	return ok;
+}
+
+static int lwin_cut(struct kith_later *l, struct kith_dirfd *d, struct lwin *w);
+
+static void *
+later_worker(void *arg)
+{
+	struct lworker *me = arg;
+	struct kith_later *l = me->l;
+	struct lwin *w = &l->ahead[me->i];
+
+	pthread_mutex_lock(&l->mu);
+	for (;;) {
+		bool open = l->onext < l->n && (l->added || l->n - l->onext >= LATER_OPEN_BATCH);
+		if (!open && !l->job[me->i] && !l->quit) {
+			pthread_cond_wait(&l->cv, &l->mu);
+			continue;
+		}
+		if (open) {
+			size_t from = l->onext, to = l->n - from > LATER_OPEN_BATCH ?
+				from + LATER_OPEN_BATCH : l->n;
+			l->onext = to;
+			pthread_mutex_unlock(&l->mu);
+			bool ok = later_open(l, &me->d, from, to);
+			pthread_mutex_lock(&l->mu);
+			l->stale |= !ok;
+			l->odone += to - from;
+			if (l->odone == l->n && l->added)
+				pthread_cond_broadcast(&l->cv);
+			continue;
+		}
+		if (l->quit)
+			break;
+		pthread_mutex_unlock(&l->mu);
+		if ((w->rc = lwin_cut(l, &me->d, w)) < 0)
+			snprintf(w->msg, sizeof w->msg, "%s", kith_error());
+		pthread_mutex_lock(&l->mu);
+		l->job[me->i] = false;
+		pthread_cond_broadcast(&l->cv);
+	}
+	pthread_mutex_unlock(&l->mu);
+	/* its share of the files closed (a thousand closes cost ~1.5 ms) */
+	for (size_t i = (size_t)me->i; i < l->n; i += LATER_THREADS)
+		if (l->files[i].fd >= 0) {
+			close(l->files[i].fd);
+			l->files[i].fd = -1;
+		}
+	return NULL;
+}
+
+void
+kith_later_free(struct kith_later *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_lock(&l->mu);
+	l->quit = true;
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	for (int i = 0; i < LATER_THREADS; i++)
+		if (l->w[i].on)
+			pthread_join(l->w[i].t, NULL);
+	for (int i = 0; i < LATER_THREADS; i++)
+		kith_dirfd_close(&l->w[i].d);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cv);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->files[i].fd >= 0)
+			close(l->files[i].fd);
+	free(l->files);
+	kith_dirfd_close(&l->d);
+	if (l->d.root >= 0)
+		close(l->d.root);
+	for (int i = 0; i < LATER_THREADS; i++) {
+		struct lwin *w[2] = { &l->cur[i], &l->ahead[i] };
+		for (int k = 0; k < 2; k++) {
+			lwin_drop(w[k]);
+			kith_arena_free(w[k]->a);
+			free(w[k]->cut);
+		}
+	}
+	free(l);
+}
+
+/*
+ * How many descriptors kith_later may hold: the soft limit raised to the
+ * hard one (a journal of 20 years is 7,300 files), less a margin for
+ * everything else.
+ */
+static size_t
+later_fds(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+		if (up.rlim_cur > 65536)
+			up.rlim_cur = 65536;
+		if (up.rlim_cur > rl.rlim_cur && setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl.rlim_cur = up.rlim_cur;
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? 65536 - 128 :
+		rl.rlim_cur > 128 ? (size_t)rl.rlim_cur - 128 : 0;
+}
+
+/* Ready for at most nfiles files under root, their opening begun. */
+static int
+later_start(struct kith_model *m, const char *root, size_t nfiles)
+{
+	struct kith_later *l;
+
+	if (!(l = calloc(1, sizeof *l)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	l->d = (struct kith_dirfd)KITH_DIRFD_INIT(-1, NULL);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	m->build->later = l;
+	if (!(l->files = malloc((nfiles + 1) * sizeof *l->files)))
+		return kith_error_set(KITH_ERROR, "out of memory");
+	l->cap = nfiles;
+	if ((l->d.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return kith_error_errno(KITH_ERROR, "cannot open '%s'", root);
+	l->fds = later_fds();
+	/*
+	 * The descriptor table grown to hold them all now, while this is the
+	 * only thread: grown under threads, each doubling waits for an RCU
+	 * grace period (~10 ms here, seven times for 7,300 files).
+	 */
+	size_t top = (size_t)l->d.root + (nfiles < l->fds ? nfiles : l->fds) + 16;
+	if (top < l->fds + 128) {
+		int x = dup2(l->d.root, (int)top);
+		if (x >= 0)
+			close(x);
+	}
+	for (int i = 0; i < LATER_THREADS; i++) {
+		l->w[i] = (struct lworker){ l, i, .d = KITH_DIRFD_INIT(l->d.root, NULL) };
+		l->w[i].on = pthread_create(&l->w[i].t, NULL, later_worker, &l->w[i]) == 0;
+	}
+	return 0;
+}
+
+/* One more file whose entries' texts are cut later: f, its path p (the model's). */
+static int
+later_add(struct kith_later *l, const struct fent *f, const char *p)
+{
+	pthread_mutex_lock(&l->mu);
+	if (l->n == l->cap) {
+		pthread_mutex_unlock(&l->mu);
+		return kith_error_set(KITH_ERROR, "more files than counted");
+	}
+	l->files[l->n].f = *f;
+	l->files[l->n].f.path = p;
+	l->files[l->n].fd = -1;
+	if (++l->n - l->onext == LATER_OPEN_BATCH)
+		pthread_cond_signal(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	return 0;
+}
+
+static int
+cmp_lfile(const void *a, const void *b)
+{
+	return strcmp(((const struct lfile *)a)->f.path, ((const struct lfile *)b)->f.path);
+}
+
+/* Every file added: opened when they all are (IX_STALE if one changed), by path. */
+static int
+later_done(struct kith_later *l)
+{
+	pthread_mutex_lock(&l->mu);
+	l->added = true;
+	pthread_cond_broadcast(&l->cv);
+	if (!l->w[0].on && !l->w[1].on) {
+		/* no thread: open them here */
+		size_t from = l->onext;
+		l->onext = l->n;
+		pthread_mutex_unlock(&l->mu);
+		l->stale |= !later_open(l, &l->d, from, l->n);
+		pthread_mutex_lock(&l->mu);
+		l->odone = l->n;
+	}
+	while (l->odone < l->n)
+		pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	if (l->stale)
+		return IX_STALE; /* changed since the walk: look again */
+	kith_sort(l->files, l->n, sizeof *l->files, cmp_lfile);
+	return 0;
+}
+
+static const struct lfile *
+later_file(const struct kith_later *l, const char *path)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->files[mid].f.path, path);
+		if (!c)
+			return &l->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Cut the texts of w's window that have none, opening files through d. */
+static int
+lwin_cut(struct kith_later *l, struct kith_dirfd *d, struct lwin *w)
+{
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < w->n; i++)
+		k += !w->v[i]->text;
+	if (!k)
+		return 0;
+	if (k > w->capcut) {
+		free(w->cut);
+		if (!(w->cut = malloc(k * sizeof *w->cut))) {
+			w->capcut = 0;
+			return kith_error_set(KITH_ERROR, "out of memory");
+		}
+		w->capcut = k;
+	}
+	if (!w->a && (rc = kith_arena_new(&w->a)) < 0)
+		return rc;
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->v[i]->text)
+			w->cut[w->ncut++] = w->v[i];
+	/* a file's entries one after another: each file read once */
+	for (size_t i = 0, j; rc == 0 && i < w->ncut; i = j) {
+		const struct lfile *lf = later_file(l, w->cut[i]->path);
+		for (j = i + 1; j < w->ncut && w->cut[j]->path == w->cut[i]->path; j++)
+			;
+		if (!lf)
+			rc = kith_error_set(KITH_ERROR, "no text for %s:%d",
+				w->cut[i]->path, w->cut[i]->line);
+		else if ((rc = lf->fd >= 0 ? text_cut(lf->fd, true, w->cut + i, j - i, &lf->f, w->a) :
+		    load_text(d, w->cut + i, j - i, &lf->f, w->a)) == IX_STALE)
+			rc = kith_error_set(KITH_ERROR, "'%s' changed while kith read it: "
+				"run the command again", lf->f.path);
+		else if (rc > 0)
+			rc = kith_error_set(KITH_ERROR, "cannot read '%s'", lf->f.path);
+	}
+	return rc;
+}
+
+int
+kith_model_texts(struct kith_model *m, struct kith_entry **v, size_t n,
+	struct kith_entry **next, size_t nnext)
+{
+	struct kith_later *l = m->build ? m->build->later : NULL;
+	size_t h;
+	int rc;
+
+	if (!l) {
+		/* parsed whole: every text is there */
+		for (size_t i = 0; i < n; i++)
+			if (!v[i]->text)
+				return kith_error_set(KITH_ERROR, "no text for %s:%d", v[i]->path, v[i]->line);
+		return 0;
+	}
+	pthread_mutex_lock(&l->mu);
+	for (int i = 0; i < LATER_THREADS; i++)
+		while (l->job[i])
+			pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+	for (int i = 0; i < LATER_THREADS; i++)
+		lwin_drop(&l->cur[i]);
+	/* cut already: the halves of v */
+	h = l->ahead[0].n;
+	if (n && l->ahead[0].v == v && l->ahead[1].v == v + h && h + l->ahead[1].n == n) {
+		for (int i = 0; i < LATER_THREADS; i++) {
+			struct lwin w = l->cur[i];
+			l->cur[i] = l->ahead[i];
+			l->ahead[i] = w;
+		}
+		for (int i = 0; i < LATER_THREADS; i++)
+			if ((rc = l->cur[i].rc) < 0)
+				return kith_error_set(rc, "%s", l->cur[i].msg);
+	} else {
+		for (int i = 0; i < LATER_THREADS; i++)
+			lwin_drop(&l->ahead[i]);
+		l->cur[0].v = v;
+		l->cur[0].n = n;
+		if ((rc = lwin_cut(l, &l->d, &l->cur[0])) < 0)
+			return rc;
+	}
+	if (!nnext || !l->w[0].on || !l->w[1].on)
+		return 0; /* cut when asked for */
+	h = nnext / 2;
+	pthread_mutex_lock(&l->mu);
+	l->ahead[0].v = next;
+	l->ahead[0].n = h;
+	l->ahead[1].v = next + h;
+	l->ahead[1].n = nnext - h;
+	l->job[0] = l->job[1] = true;
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+	return 0;
+}
+
+/*
+ * Entries from which a KITH_Q_LATER query leaves their texts to be cut
+ * as they are printed (~600 bytes each): $KITH_LAZY_TEXTS, else 32,768.
+ * Below, cutting them all at once is quicker and costs little memory.
+ */
+static size_t
+later_min(void)
+{
+	const char *v = getenv("KITH_LAZY_TEXTS");
+	char *end;
+	unsigned long n;
+
+	if (v && *v && (n = strtoul(v, &end, 10), !*end))
+		return n;
+	return 32768;
 }
 
 /* A chunk picked for its text: its entries. */
@@ -5680,15 +6115,23 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		if (!u || picks[u - 1].id != picks[i].id)
 			picks[u++] = picks[i];
 	npicks = u;
+	/* texts cut now (on two threads, as the entries are decoded), or,
+	 * for so many that holding them would cost more memory than the rest
+	 * of the model, later by kith_model_texts */
+	bool later = (q->flags & KITH_Q_TEXT) && (q->flags & KITH_Q_LATER) &&
+		npicks >= later_min();
+	bool cut = (q->flags & KITH_Q_TEXT) && !later;
 	if (bare && hl.n && !(got = malloc((npicks + 1) * sizeof *got))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
-	if (q->flags & KITH_Q_TEXT) {
+	size_t nf = 0;
+	for (size_t i = 0; i < npicks; i++)
+		nf += !i || picks[i - 1].file != picks[i].file;
+	if (later && (rc = later_start(m, kith_repo_root(ix->repo), nf)) < 0)
+		goto out;
+	if (cut) {
 		/* their texts, cut as their files' entries are decoded */
-		size_t nf = 0;
-		for (size_t i = 0; i < npicks; i++)
-			nf += !i || picks[i - 1].file != picks[i].file;
 		if (!(cents = malloc((npicks + 1) * sizeof *cents)) ||
 		    !(tfs = malloc((nf + 1) * sizeof *tfs))) {
 			rc = kith_error_set(KITH_ERROR, "out of memory");
@@ -5702,11 +6145,14 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	for (size_t i = 0; i < npicks; i++) {
 		const struct fent *f = &s.files[picks[i].file];
 		bool skip = false;
-		if (!i || picks[i - 1].file != picks[i].file)
+		if (!i || picks[i - 1].file != picks[i].file) {
 			if (!(mpath = kith_arena_strdup(m->arena, f->path))) {
 				rc = KITH_ERROR;
 				goto out;
 			}
+			if (later && (rc = later_add(m->build->later, f, mpath)) < 0)
+				goto out;
+		}
 		for (size_t j = 0; j < q->ndays && !skip; j++)
 			skip = !strcmp(q->days[j], f->path);
 		if (skip)
@@ -5746,7 +6192,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		}
 		if (bare && hl.n)
 			got[ngot++] = (struct got){ picks[i].id, c.entries, c.nentries };
-		if (!(q->flags & KITH_Q_TEXT))
+		if (!cut)
 			continue;
 		if (c.nentries)
 			cents[ncent++] = (struct cent){ c.entries, c.nentries };
@@ -5759,7 +6205,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		}
 	}
 	tr("blobs");
-	if (q->flags & KITH_Q_TEXT) {
+	if (later && (rc = later_done(m->build->later)) != 0)
+		goto out;
+	if (cut) {
 		texts_ready(&tx, ntf);
 		if ((rc = texts_finish(&tx, false)) != 0)
 			goto out;

@@ -191,7 +191,9 @@ struct kith_model_build {
 	struct kith_ptrvec blobs; /* bytes the model's strings point into */
 	struct kith_ptrvec maps;  /* struct kith_map *: mapped files, likewise */
 	struct kith_ptrvec arenas; /* struct kith_arena *: a loader thread's, likewise */
+	struct kith_later *later;  /* KITH_Q_LATER (lib/index.c): where the texts are */
 };
+void kith_later_free(struct kith_later *l);
 
 /* A file mapped read-only (lib/index.c): data..data+len within p..p+size. */
 struct kith_map {

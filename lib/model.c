@@ -59,6 +59,7 @@ kith_model_free(struct kith_model *m)
 		free(m->build->names);
 		free(m->build->aliases);
 		free(m->build->tag_counts);
+		kith_later_free(m->build->later);
 		free(m->build);
 	}
 	kith_arena_free(m->arena);

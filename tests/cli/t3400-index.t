@@ -419,6 +419,65 @@ test_expect 'journal -n: the newest days, a date in two files, a day of no date'
 cd "$TRASH" || exit 3
 
 
+# ---- texts cut as they are printed -------------------------------------
+#
+# A journal query of many entries (32,768, or $KITH_LAZY_TEXTS) leaves
+# their texts in their files, held open, and cuts them a window at a
+# time as it prints (kith-index(7)). With KITH_LAZY_TEXTS=1 every query
+# does so: the answers must not change. The two at the end hold fewer
+# descriptors than files, then none: the rest are opened again by path.
+LAZY='
+journal
+journal --json
+journal -r --format tsv
+journal -n 3
+journal -n 2 --grep .
+journal -r -n 2 --grep . --json
+journal --grep zzz-no-such-text
+'
+for r in $REPOS demo; do
+	while IFS= read -r args; do
+		[ -n "$args" ] || continue
+		test_expect "texts cut as printed, $r: kith $args" \
+			"cd '$TRASH/$r' && (export KITH_LAZY_TEXTS=1 && same $args)"
+	done <<END
+$LAZY
+END
+done
+while IFS= read -r line; do
+	r=${line%%:*} args=${line#*: }
+	test_expect "texts cut as printed, $r: kith $args" \
+		"cd '$TRASH/$r' && (export KITH_LAZY_TEXTS=1 && same $args)"
+done <<'END'
+network: journal --person ana-ruiz --person bo-chen -a
+network: journal -i --grep OLÉ
+traps: journal --tag work/acme --json
+traps: journal --on 2026-11-03 --json
+traps: journal -i --grep émile --format tsv
+daily: journal -n 3 --tag career
+newest: journal -n 2 --format tsv
+newest: journal --json
+END
+cd "$TRASH" || exit 3
+test_expect 'texts cut as printed: fewer descriptors than files, then none' '
+	new_repo "$TRASH/fds" && cd "$TRASH/fds" &&
+	mkdir -p journal/2026 &&
+	i=1 && while [ $i -le 60 ]; do
+		d=$(printf "2026-%02d-%02d" $((i / 28 + 1)) $((i % 28 + 1))) &&
+		printf "## 09:00 Day %d #x\n\nText %d.\n\n## Later\n\nMore.\n" $i $i \
+			>journal/2026/$d.md &&
+		i=$((i + 1)) || return 1
+	done &&
+	n=$(ls journal/*/*.md | wc -l) && test "$n" -eq 60 &&
+	KITH_NO_INDEX=1 kith journal --json >"$CMP/lazy.want" &&
+	(ulimit -n $((128 + n / 2)) && KITH_LAZY_TEXTS=1 kith journal --json) >"$CMP/lazy.half" &&
+	check_same "$CMP/lazy.want" "$CMP/lazy.half" &&
+	(ulimit -n 64 && KITH_LAZY_TEXTS=1 kith journal --json) >"$CMP/lazy.none" &&
+	check_same "$CMP/lazy.want" "$CMP/lazy.none"
+'
+cd "$TRASH" || exit 3
+
+
 # ---- changes behind kith's back ----------------------------------------
 #
 # A copy of the network repository, with one more day (today) whose
@@ -1231,6 +1290,42 @@ test_expect 'bench/gen: a first build in batches, the answers of a parse' '
 	printf "\n## 23:59 Late call with @$person #$tag #late\n" >>"$edit" &&
 	big
 '
+
+# The same, the journal's texts cut as printed: 20,000 entries are ten
+# windows of texts.
+test_expect 'bench/gen: texts cut as printed, the answers of a parse' '
+	cd "$TRASH/many" &&
+	eval "$(grep -E "^(person|tag|word|since|edit)=[A-Za-z0-9/._-]*$" ../many.out)" &&
+	export KITH_LAZY_TEXTS=1 &&
+	same_warm journal &&
+	same_warm journal --json &&
+	same_warm journal --grep "$word" --format tsv &&
+	same_warm journal -r -n 3000 --grep "$word" &&
+	same_warm journal --tag "$tag" -r
+'
+
+# A day changed in place (not renamed over) while journal prints the
+# windows before it: its text would no longer be what the query saw,
+# so the command fails, saying so, rather than print a mix. journal
+# waits on a full pipe in its first window of ten; the last day changes.
+test_expect 'a day changed in place while journal prints: an error' '
+	cd "$TRASH/many" &&
+	last=$(ls journal/*/*.md | tail -n 1) &&
+	KITH_LAZY_TEXTS=1 kith journal >/dev/null &&
+	rm -f "$CMP/fifo" && mkfifo "$CMP/fifo" &&
+	{ KITH_LAZY_TEXTS=1 kith journal >"$CMP/fifo" 2>"$CMP/fifo.err" & pid=$!; } &&
+	exec 3<"$CMP/fifo" &&
+	dd bs=1 count=1 <&3 >/dev/null 2>&1 &&
+	printf "\nWritten in place.\n" >>"$last" &&
+	cat <&3 >"$CMP/fifo.out" &&
+	exec 3<&- &&
+	rc=0 && { wait $pid || rc=$?; } &&
+	test $rc -eq 3 &&
+	grep -q "^kith-journal: .$last. changed while kith read it: run the command again$" \
+		"$CMP/fifo.err" &&
+	test -s "$CMP/fifo.out" &&
+	KITH_LAZY_TEXTS=1 kith journal | tail -n 1 | grep -q "^Written in place.$"
+'
 else
 	t_n=$((t_n + 1))
 	echo "ok $t_n # SKIP bench/gen is not built"
@@ -1306,6 +1401,8 @@ check_readers() {
 }
 
 for round in 1 2 3 4; do
+	# rounds 3 and 4: the readers leave the texts to be cut as they print
+	if [ $round -ge 3 ]; then export KITH_LAZY_TEXTS=1; else unset KITH_LAZY_TEXTS; fi
 	test_expect "round $round: two kith log and three readers at once" '
 		rm -f "$CMP"/r* "$CMP/stop" &&
 		{ [ '$round' -ne 1 ] || rm -rf .kith; } &&
@@ -1331,6 +1428,7 @@ for round in 1 2 3 4; do
 		same_warm ls --json
 	'
 done
+unset KITH_LAZY_TEXTS
 
 test_expect 'after the rounds: every answer as parsed' '
 	test "$(grep -c "^## Round" journal/2026/2026-11-25.md)" -eq 8 &&
@@ -1379,6 +1477,33 @@ test_expect 'a day replaced while journal reads: one version or the other' '
 	test $bad -eq 0 &&
 	same_warm journal --tag x
 '
+
+# The same with the texts cut as printed: the files are held open from
+# the query on, so a day renamed over afterwards is still read as it was.
+cd "$TRASH/swap" || exit 3
+test_expect 'a day replaced while journal prints: one version or the other' '
+	export KITH_LAZY_TEXTS=1 &&
+	day=journal/2026/2026-06-15.md &&
+	rm -f "$CMP/stop" &&
+	{ while [ ! -e "$CMP/stop" ]; do
+		cp "$CMP/B" journal/2026/.t && mv -f journal/2026/.t $day &&
+		cp "$CMP/A" journal/2026/.t && mv -f journal/2026/.t $day
+	done & sw=$!; } &&
+	k=0 && bad=0 &&
+	while [ $k -lt 60 ]; do
+		rc=0 && kith journal --tag x >"$CMP/sw.out" 2>"$CMP/sw.err" || rc=$?
+		if [ $rc -ne 0 ] || [ -s "$CMP/sw.err" ] ||
+		   ! { cmp -s "$CMP/sw.out" "$CMP/swapA" || cmp -s "$CMP/sw.out" "$CMP/swapB"; }; then
+			echo "run $k: exit $rc" && cat "$CMP/sw.err" && cat "$CMP/sw.out"
+			bad=$((bad + 1))
+		fi
+		k=$((k + 1))
+	done
+	touch "$CMP/stop" && wait $sw &&
+	test $bad -eq 0 &&
+	same_warm journal --tag x
+'
+cd "$TRASH" || exit 3
 
 for r in $REPOS demo; do
 	test_expect "$r is clean" "check_clean '$TRASH/$r'"

@@ -251,6 +251,24 @@ test_mentions(void)
 		"unknown person");
 }
 
+/* A model parsed whole has every text: kith_model_texts has none to cut. */
+static void
+test_texts(void)
+{
+	struct kith_entry *e = m->entries[0];
+	const char *t = e->text;
+
+	ok(t != NULL, "a parsed entry has its text");
+	is_int(kith_model_texts(m, m->entries, m->nentries, NULL, 0), 0,
+		"kith_model_texts on a parsed model: nothing to do");
+	ok(e->text == t, "and the texts stay as they were");
+	e->text = NULL;
+	is_int(kith_model_texts(m, &e, 1, NULL, 0), KITH_ERROR,
+		"an entry without its text in a parsed model is an error");
+	ok(strstr(kith_error(), "no text for ") != NULL, "which says so");
+	e->text = t;
+}
+
 int
 main(void)
 {
@@ -314,6 +332,7 @@ main(void)
 	test_interactions();
 	test_followups();
 	test_mentions();
+	test_texts();
 	kith_model_free(m);
 	return done_testing();
 }

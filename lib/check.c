@@ -1570,7 +1570,9 @@ kith_check(struct kith_problems **out, struct kith_repo *repo,
 		free(c.out);
 		return kith_error_set(KITH_ERROR, "out of memory");
 	}
-	if (!model && (rc = kith_model_load(&own, repo)) < 0)
+	/* every file, but not the entries' texts: each file is read again below */
+	struct kith_query q = { .flags = KITH_Q_ALL };
+	if (!model && (rc = kith_model_query(&own, repo, &q)) < 0)
 		goto out;
 	c.model = model ? model : own;
 	if ((rc = check_layout(&c)) < 0 || (rc = check_conf(&c)) < 0 ||

@@ -5441,11 +5441,13 @@ kith_model_texts(struct kith_model *m, struct kith_entry **v, size_t n,
 
 /*
  * Entries from which a KITH_Q_LATER query leaves their texts to be cut
- * as they are printed (~600 bytes each): $KITH_LAZY_TEXTS, else 32,768.
- * Below, cutting them all at once is quicker and costs little memory.
+ * as they are printed (~600 bytes each): $KITH_LAZY_TEXTS, else 32,768,
+ * or 8,192 for entries that come with their mentions (not bare), which
+ * cost more besides. Below, cutting them all at once is a little
+ * quicker and costs little memory.
  */
 static size_t
-later_min(void)
+later_min(bool bare)
 {
 	const char *v = getenv("KITH_LAZY_TEXTS");
 	char *end;
@@ -5453,7 +5455,7 @@ later_min(void)
 
 	if (v && *v && (n = strtoul(v, &end, 10), !*end))
 		return n;
-	return 32768;
+	return bare ? 32768 : 8192;
 }
 
 /* A chunk picked for its text: its entries. */
@@ -6119,7 +6121,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	 * for so many that holding them would cost more memory than the rest
 	 * of the model, later by kith_model_texts */
 	bool later = (q->flags & KITH_Q_TEXT) && (q->flags & KITH_Q_LATER) &&
-		npicks >= later_min();
+		npicks >= later_min(bare);
 	bool cut = (q->flags & KITH_Q_TEXT) && !later;
 	if (bare && hl.n && !(got = malloc((npicks + 1) * sizeof *got))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");

@@ -5159,12 +5159,16 @@ later_worker(void *arg)
 			pthread_mutex_lock(&l->mu);
 			l->stale |= !ok;
 			l->odone += to - from;
-			if (l->odone == l->n && l->added)
+			if (l->odone == l->onext)
 				pthread_cond_broadcast(&l->cv);
 			continue;
 		}
-		if (l->quit)
+		if (l->quit) {
+			/* the other thread's files opened before these are closed */
+			while (l->odone < l->onext)
+				pthread_cond_wait(&l->cv, &l->mu);
 			break;
+		}
 		pthread_mutex_unlock(&l->mu);
 		if ((w->rc = lwin_cut(l, &me->d, w)) < 0)
 			snprintf(w->msg, sizeof w->msg, "%s", kith_error());
@@ -5264,7 +5268,7 @@ later_start(struct kith_model *m, const char *root, size_t nfiles)
 	 */
 	size_t top = (size_t)l->d.root + (nfiles < l->fds ? nfiles : l->fds) + 16;
 	if (top < l->fds + 128) {
-		int x = dup2(l->d.root, (int)top);
+		int x = fcntl(l->d.root, F_DUPFD_CLOEXEC, (int)top); /* closes nothing */
 		if (x >= 0)
 			close(x);
 	}

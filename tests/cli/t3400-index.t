@@ -1443,6 +1443,30 @@ test_expect 'the concurrent repository is clean' 'check_clean'
 # prints the journal with one version of the day or the other, never a
 # mix, whether the change comes before the walk, between the walk and
 # the reading of the text, or while the index is refreshed.
+#
+# swap_runs: $day renamed over by $CMP/B and $CMP/A in turn in the
+# background while journal --tag x runs 60 times: each exits 0, silent,
+# with $CMP/swapA or $CMP/swapB.
+swap_runs() {
+	rm -f "$CMP/stop" &&
+	{ while [ ! -e "$CMP/stop" ]; do
+		cp "$CMP/B" journal/2026/.t && mv -f journal/2026/.t $day &&
+		cp "$CMP/A" journal/2026/.t && mv -f journal/2026/.t $day
+	done & sw=$!; } &&
+	k=0 && bad=0 &&
+	while [ $k -lt 60 ]; do
+		rc=0 && kith journal --tag x >"$CMP/sw.out" 2>"$CMP/sw.err" || rc=$?
+		if [ $rc -ne 0 ] || [ -s "$CMP/sw.err" ] ||
+		   ! { cmp -s "$CMP/sw.out" "$CMP/swapA" || cmp -s "$CMP/sw.out" "$CMP/swapB"; }; then
+			echo "run $k: exit $rc" && cat "$CMP/sw.err" && cat "$CMP/sw.out"
+			bad=$((bad + 1))
+		fi
+		k=$((k + 1))
+	done
+	touch "$CMP/stop" && wait $sw &&
+	test $bad -eq 0 &&
+	same_warm journal --tag x
+}
 cd "$TRASH" || exit 3
 test_expect 'a day replaced while journal reads: one version or the other' '
 	new_repo "$TRASH/swap" && cd "$TRASH/swap" &&
@@ -1458,24 +1482,7 @@ test_expect 'a day replaced while journal reads: one version or the other' '
 	cp "$CMP/B" $day && kith journal --tag x >"$CMP/swapB" &&
 	cp "$CMP/A" $day && kith journal --tag x >"$CMP/swapA" &&
 	! cmp -s "$CMP/swapA" "$CMP/swapB" &&
-	rm -f "$CMP/stop" &&
-	{ while [ ! -e "$CMP/stop" ]; do
-		cp "$CMP/B" journal/2026/.t && mv -f journal/2026/.t $day &&
-		cp "$CMP/A" journal/2026/.t && mv -f journal/2026/.t $day
-	done & sw=$!; } &&
-	k=0 && bad=0 &&
-	while [ $k -lt 60 ]; do
-		rc=0 && kith journal --tag x >"$CMP/sw.out" 2>"$CMP/sw.err" || rc=$?
-		if [ $rc -ne 0 ] || [ -s "$CMP/sw.err" ] ||
-		   ! { cmp -s "$CMP/sw.out" "$CMP/swapA" || cmp -s "$CMP/sw.out" "$CMP/swapB"; }; then
-			echo "run $k: exit $rc" && cat "$CMP/sw.err" && cat "$CMP/sw.out"
-			bad=$((bad + 1))
-		fi
-		k=$((k + 1))
-	done
-	touch "$CMP/stop" && wait $sw &&
-	test $bad -eq 0 &&
-	same_warm journal --tag x
+	swap_runs
 '
 
 # The same with the texts cut as printed: the files are held open from
@@ -1484,24 +1491,7 @@ cd "$TRASH/swap" || exit 3
 test_expect 'a day replaced while journal prints: one version or the other' '
 	export KITH_LAZY_TEXTS=1 &&
 	day=journal/2026/2026-06-15.md &&
-	rm -f "$CMP/stop" &&
-	{ while [ ! -e "$CMP/stop" ]; do
-		cp "$CMP/B" journal/2026/.t && mv -f journal/2026/.t $day &&
-		cp "$CMP/A" journal/2026/.t && mv -f journal/2026/.t $day
-	done & sw=$!; } &&
-	k=0 && bad=0 &&
-	while [ $k -lt 60 ]; do
-		rc=0 && kith journal --tag x >"$CMP/sw.out" 2>"$CMP/sw.err" || rc=$?
-		if [ $rc -ne 0 ] || [ -s "$CMP/sw.err" ] ||
-		   ! { cmp -s "$CMP/sw.out" "$CMP/swapA" || cmp -s "$CMP/sw.out" "$CMP/swapB"; }; then
-			echo "run $k: exit $rc" && cat "$CMP/sw.err" && cat "$CMP/sw.out"
-			bad=$((bad + 1))
-		fi
-		k=$((k + 1))
-	done
-	touch "$CMP/stop" && wait $sw &&
-	test $bad -eq 0 &&
-	same_warm journal --tag x
+	swap_runs
 '
 cd "$TRASH" || exit 3
 

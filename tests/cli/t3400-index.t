@@ -458,16 +458,21 @@ daily: journal -n 3 --tag career
 newest: journal -n 2 --format tsv
 newest: journal --json
 END
+# days_repo DIR N FORMAT: a new repository at DIR, and there (the current
+# folder after) N days of 2026 from Jan 2, each FORMAT given its number
+# twice.
+days_repo() {
+	new_repo "$1" && cd "$1" &&
+	mkdir -p journal/2026 &&
+	i=1 && while [ $i -le "$2" ]; do
+		d=$(printf "2026-%02d-%02d" $((i / 28 + 1)) $((i % 28 + 1))) &&
+		printf "$3" $i $i >journal/2026/$d.md &&
+		i=$((i + 1)) || return 1
+	done
+}
 cd "$TRASH" || exit 3
 test_expect 'texts cut as printed: fewer descriptors than files, then none' '
-	new_repo "$TRASH/fds" && cd "$TRASH/fds" &&
-	mkdir -p journal/2026 &&
-	i=1 && while [ $i -le 60 ]; do
-		d=$(printf "2026-%02d-%02d" $((i / 28 + 1)) $((i % 28 + 1))) &&
-		printf "## 09:00 Day %d #x\n\nText %d.\n\n## Later\n\nMore.\n" $i $i \
-			>journal/2026/$d.md &&
-		i=$((i + 1)) || return 1
-	done &&
+	days_repo "$TRASH/fds" 60 "## 09:00 Day %d #x\n\nText %d.\n\n## Later\n\nMore.\n" &&
 	n=$(ls journal/*/*.md | wc -l) && test "$n" -eq 60 &&
 	KITH_NO_INDEX=1 kith journal --json >"$CMP/lazy.want" &&
 	(ulimit -n $((128 + n / 2)) && KITH_LAZY_TEXTS=1 kith journal --json) >"$CMP/lazy.half" &&
@@ -1469,13 +1474,7 @@ swap_runs() {
 }
 cd "$TRASH" || exit 3
 test_expect 'a day replaced while journal reads: one version or the other' '
-	new_repo "$TRASH/swap" && cd "$TRASH/swap" &&
-	mkdir -p journal/2026 &&
-	i=1 && while [ $i -le 80 ]; do
-		d=$(printf "2026-%02d-%02d" $((i / 28 + 1)) $((i % 28 + 1))) &&
-		printf "## 09:00 Day %d #x\n\nText %d.\n" $i $i >journal/2026/$d.md &&
-		i=$((i + 1)) || return 1
-	done &&
+	days_repo "$TRASH/swap" 80 "## 09:00 Day %d #x\n\nText %d.\n" &&
 	day=journal/2026/2026-06-15.md &&
 	printf "## 10:00 Short #x\n\nOne.\n" >"$CMP/A" &&
 	printf "## 10:00 Longer #x\n\nOne, then more.\n\n## 11:00 Two #x\n\nTwo.\n" >"$CMP/B" &&

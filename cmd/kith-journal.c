@@ -521,10 +521,12 @@ main(int argc, char **argv)
 	} else {
 		kq.flags |= KITH_Q_ALL;
 	}
-	/* Markdown shows no one: an entry's people matter only for --person,
-	 * when the query names them. */
-	if (!json && !tsv && (!q.npeople || kq.npeople))
-		kq.flags |= KITH_Q_BARE;
+	/* No mentions: an entry's people, where Markdown shows none, matter
+	 * only for --person, when the query names them; JSON and TSV show
+	 * them all, as --person does with dates (the query names no one). */
+	kq.flags |= KITH_Q_BARE;
+	if (json || tsv || (q.npeople && !kq.npeople))
+		kq.flags |= KITH_Q_WITH;
 	if ((rc = kith_model_query(&m, repo, &kq)) < 0)
 		goto out;
 	kith_model_warn(stderr, argv0, m, NULL);

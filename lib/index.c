@@ -5445,13 +5445,12 @@ kith_model_texts(struct kith_model *m, struct kith_entry **v, size_t n,
 
 /*
  * Entries from which a KITH_Q_LATER query leaves their texts to be cut
- * as they are printed (~600 bytes each): $KITH_LAZY_TEXTS, else 32,768,
- * or 8,192 for entries that come with their mentions (not bare), which
- * cost more besides. Below, cutting them all at once is a little
- * quicker and costs little memory.
+ * as they are printed (~600 bytes each): $KITH_LAZY_TEXTS, else 32,768.
+ * Below, cutting them all at once is a little quicker and costs little
+ * memory (kith journal's entries come bare, without their mentions).
  */
 static size_t
-later_min(bool bare)
+later_min(void)
 {
 	const char *v = getenv("KITH_LAZY_TEXTS");
 	char *end;
@@ -5459,7 +5458,7 @@ later_min(bool bare)
 
 	if (v && *v && (n = strtoul(v, &end, 10), !*end))
 		return n;
-	return bare ? 32768 : 8192;
+	return 32768;
 }
 
 /* A chunk picked for its text: its entries. */
@@ -5962,6 +5961,73 @@ bare_people(struct kith_model *m, struct hinter *v, size_t n, struct got *got,
 	return 0;
 }
 
+/*
+ * For KITH_Q_WITH: what reads the chunks' meta, whose entries' people
+ * (cmeta_of: whom each is an interaction with, in order, as slugs by
+ * their numbers in the terms part) bare entries get instead of their
+ * mentions.
+ */
+struct mpeople {
+	struct terms t;
+	struct kith_person **by; /* by term number, once looked up */
+	sqlite3_blob *bl;
+	struct kith_buf b;
+};
+
+static void
+mpeople_free(struct mpeople *w)
+{
+	terms_free(&w->t);
+	free(w->by);
+	if (w->bl)
+		sqlite3_blob_close(w->bl);
+	kith_buf_free(&w->b);
+}
+
+/* The entries of chunk id, read bare as c, get their people from its meta. */
+static int
+meta_people(struct ix *ix, struct kith_model *m, struct mpeople *w, int64_t id,
+	const struct kith_chunk *c)
+{
+	int rc;
+
+	if (!w->t.loaded) {
+		if ((rc = terms_load(ix, &w->t, false)) != 0)
+			return rc;
+		if (!(w->by = calloc(w->t.n + 1, sizeof *w->by)))
+			return kith_error_set(KITH_ERROR, "out of memory");
+	}
+	if ((rc = blob_at(ix, &w->bl, "meta", id)) != 0)
+		return rc;
+	size_t len = (size_t)sqlite3_blob_bytes(w->bl);
+	kith_buf_clear(&w->b);
+	if (kith_buf_grow(&w->b, len + 1) < 0)
+		return KITH_ERROR;
+	if (sqlite3_blob_read(w->bl, w->b.ptr, (int)len, 0) != SQLITE_OK)
+		return db_fail(ix, "read a chunk's meta");
+	struct kith_dec r = { (const unsigned char *)w->b.ptr, (const unsigned char *)w->b.ptr + len, NULL, false };
+	for (size_t k = kith_get_count(&r, 1); k > 0 && !r.bad; k--)
+		(void)kith_get_uv(&r); /* its keys */
+	if (kith_get_count(&r, 1) != c->nentries)
+		return IX_DAMAGED;
+	for (size_t i = 0; i < c->nentries && !r.bad; i++) {
+		struct kith_entry *e = c->entries[i];
+		size_t k = kith_get_count(&r, 1);
+		e->npeople = 0;
+		if (k && !(e->people = kith_arena_alloc(m->arena, k * sizeof *e->people)))
+			return KITH_ERROR;
+		for (size_t j = 0; j < k && !r.bad; j++) {
+			uint64_t t = kith_get_uv(&r);
+			if (t >= w->t.n)
+				return IX_DAMAGED;
+			if (!w->by[t] && !(w->by[t] = kith_model_by_slug(m, w->t.v[t])))
+				return IX_DAMAGED; /* no such person: the meta is stale */
+			e->people[e->npeople++] = w->by[t];
+		}
+	}
+	return r.bad ? IX_DAMAGED : 0;
+}
+
 static int
 load(struct ix *ix, struct state *sp, struct kith_model **out,
 	const struct kith_query *q)
@@ -5990,6 +6056,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	struct kith_map *pmap;
 	struct heads hh[2];
 	bool have_heads = false;
+	struct mpeople mp = { 0 };
 	int rc;
 
 	*out = NULL;
@@ -6027,6 +6094,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		KITH_Q_OPEN | KITH_Q_FOLLOWUPS));
 	/* bare: the people's entries are their interactions, as counted */
 	bool bare = (q->flags & KITH_Q_BARE) && !heads;
+	/* with: and each with all its people, from the chunks' meta */
+	bool with = bare && (q->flags & KITH_Q_WITH);
 	for (size_t i = 0; i < q->npeople; i++) {
 		struct kith_person *p;
 		if (kith_model_find_person(&p, m, q->people[i]) != 0)
@@ -6125,9 +6194,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 	 * for so many that holding them would cost more memory than the rest
 	 * of the model, later by kith_model_texts */
 	bool later = (q->flags & KITH_Q_TEXT) && (q->flags & KITH_Q_LATER) &&
-		npicks >= later_min(bare);
+		npicks >= later_min();
 	bool cut = (q->flags & KITH_Q_TEXT) && !later;
-	if (bare && hl.n && !(got = malloc((npicks + 1) * sizeof *got))) {
+	if (bare && !with && hl.n && !(got = malloc((npicks + 1) * sizeof *got))) {
 		rc = kith_error_set(KITH_ERROR, "out of memory");
 		goto out;
 	}
@@ -6196,7 +6265,9 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			rc = IX_DAMAGED;
 			goto out;
 		}
-		if (bare && hl.n)
+		if (with && (rc = meta_people(ix, m, &mp, picks[i].id, &c)) != 0)
+			goto out;
+		if (bare && !with && hl.n)
 			got[ngot++] = (struct got){ picks[i].id, c.entries, c.nentries };
 		if (!cut)
 			continue;
@@ -6219,7 +6290,7 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 			goto out;
 	}
 	tr("texts");
-	if (bare && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
+	if (bare && !with && hl.n && (rc = bare_people(m, hl.v, hl.n, got, ngot,
 	    q->npeople, q->ndays != 0)) != 0)
 		goto out;
 	if (heads && keys.n) {
@@ -6358,6 +6429,7 @@ out:
 	free(hl.v);
 	free(got);
 	free(tfs);
+	mpeople_free(&mp);
 	kith_arena_free(a);
 	kith_model_free(m);
 	return rc;

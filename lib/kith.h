@@ -465,6 +465,10 @@ enum {
 	                            * journal entries ($KITH_LAZY_TEXTS, else
 	                            * 32,768) may be left NULL, for
 	                            * kith_model_texts to cut a few at a time */
+	KITH_Q_WITH = 1 << 12,     /* with KITH_Q_BARE: each journal entry
+	                            * with all the people it is an
+	                            * interaction with, in the order of its
+	                            * mentions, still without them */
 };
 struct kith_query {
 	unsigned flags;

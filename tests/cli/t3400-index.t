@@ -732,6 +732,43 @@ test_expect 'a second person with the same alias: the alias is ambiguous' '
 	row ben-okoro 2027-01-05 2
 '
 
+# trio SLUGS: the 2026-11-29 entry is with SLUGS (comma-separated, in the
+# order of its mentions) in kith journal's TSV and JSON, and --person with
+# --since (the query then names no one) finds it by the first of them.
+trio() {
+	same_warm journal --on 2026-11-29 --format tsv &&
+	echo "$1" >"$CMP/want" && cut -f6 "$CMP/warm.out" >"$CMP/got" &&
+	check_same "$CMP/want" "$CMP/got" &&
+	same_warm journal --on 2026-11-29 --json &&
+	grep -q "\"people\":\[\"$(echo "$1" | sed "s/,/\",\"/g")\"\]" "$CMP/warm.out" &&
+	same_warm journal --person "${1%%,*}" --since 2026-11-29 &&
+	grep -q "^## Trio" "$CMP/warm.out"
+}
+
+test_expect 'an entry'"'"'s people in the order of its mentions, as people come and go' '
+	warm &&
+	cat >journal/2026/2026-11-29.md <<-\END &&
+	# 2026-11-29
+
+	## Trio
+	With @zed-quinn, @ben-okoro and @ana-lima.
+	- [ ] ask @wei about it
+	- [x] thanked @frank-mo and @ben-okoro
+	END
+	trio ben-okoro,ana-lima,frank-mo &&
+	printf "# Zed Quinn\n" >people/zed-quinn.md &&
+	trio zed-quinn,ben-okoro,ana-lima,frank-mo &&
+	rm people/zed-quinn.md people/ben-okoro.md &&
+	trio ana-lima,frank-mo &&
+	git checkout -q -- people/ben-okoro.md &&
+	cp people/ana-lima.md "$CMP/ana" &&
+	awk "{ print } NR == 1 { print \"\"; print \"- aliases: zed-quinn\" }" \
+		"$CMP/ana" >people/ana-lima.md &&
+	trio ana-lima,ben-okoro,frank-mo &&
+	cp "$CMP/ana" people/ana-lima.md && rm journal/2026/2026-11-29.md &&
+	answers
+'
+
 test_expect 'a symbolic link and a directory among the files' '
 	warm &&
 	ln -s ana-lima.md people/ana-link.md &&
@@ -1190,6 +1227,8 @@ show $person
 journal --tag $tag
 journal --person $person
 journal --person $person --tag $tag --all
+journal --person $person --since $since
+journal --person $person --since $since --json
 journal --since $since
 journal -n 40 --format tsv
 journal -n 5 --json

@@ -183,6 +183,7 @@ answers() {
 	    'tags --entries --format tsv' 'tags --people --format tsv' \
 	    'journal --format tsv' 'journal --json -n 8' \
 	    "journal --person $p --format tsv" "journal --tag $t" \
+	    "journal --tag $t --json" "journal --person $p --since 2026-11-02" \
 	    'journal --since 2026-11-02 --until 2026-11-24 --format tsv' \
 	    "show --json $p" 'check' 'grep -i said'; do
 		rc=0

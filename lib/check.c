@@ -49,6 +49,7 @@ struct key {
 	int32_t *cps; /* folded, as code points */
 	size_t ncps;
 	const struct kith_person *person;
+	size_t slug; /* the index of the person's slug key */
 };
 
 struct checker {
@@ -59,6 +60,7 @@ struct checker {
 	struct kith_ptrvec skipped; /* paths (in out->arena) already explained */
 	struct key *keys;
 	size_t nkeys;
+	size_t *byfold; /* key indexes by folded key, then index */
 };
 
 /* One path of the work tree or the index. */
@@ -551,12 +553,15 @@ build_keys(struct checker *c)
 
 	for (size_t i = 0; i < c->model->npeople; i++) {
 		const struct kith_person *p = c->model->people[i];
+		size_t first = c->nkeys;
 		if ((rc = add_key(c, &cap, p, KEY_SLUG, p->slug)) < 0 ||
 		    (p->has_name && (rc = add_key(c, &cap, p, KEY_NAME, p->name)) < 0))
 			return rc;
 		for (size_t j = 0; j < p->naliases; j++)
 			if ((rc = add_key(c, &cap, p, KEY_ALIAS, p->aliases[j])) < 0)
 				return rc;
+		for (size_t k = first; k < c->nkeys; k++)
+			c->keys[k].slug = first;
 	}
 	return 0;
 }
@@ -750,23 +755,57 @@ check_unresolved(struct checker *c, const struct kith_mention **v, size_t n,
 	return rc;
 }
 
-/* The people an ambiguous mention could mean, by the loader's rules. */
-static size_t
+static const struct key *sorting; /* cmp_fold's keys */
+
+static int
+cmp_fold(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(sorting[x].folded, sorting[y].folded);
+
+	return r ? r : x < y ? -1 : x > y;
+}
+
+/*
+ * The people an ambiguous mention could mean, by the loader's rules;
+ * *n of them (the keys looked up by their folded form: a repository may
+ * hold thousands of ambiguous mentions and keys).
+ */
+static int
 candidates(struct checker *c, const struct kith_mention *mn,
-	const struct key **tmp)
+	const struct key **tmp, size_t *n)
 {
 	char *f = NULL;
-	size_t n = 0;
+	int rc;
 
-	if (kith_fold(&f, mn->target, strlen(mn->target)) < 0)
-		return 0;
-	for (int pass = mn->kind == KITH_MENTION_WIKI ? KEY_NAME : KEY_ALIAS;
-	     pass <= KEY_ALIAS && !n; pass++)
+	*n = 0;
+	if (!c->byfold) {
+		if (!(c->byfold = malloc((c->nkeys + 1) * sizeof *c->byfold)))
+			return kith_error_set(KITH_ERROR, "out of memory");
 		for (size_t i = 0; i < c->nkeys; i++)
-			if ((int)c->keys[i].type == pass && !strcmp(c->keys[i].folded, f))
-				tmp[n++] = &c->keys[i];
+			c->byfold[i] = i;
+		sorting = c->keys;
+		kith_sort(c->byfold, c->nkeys, sizeof *c->byfold, cmp_fold);
+	}
+	if ((rc = kith_fold(&f, mn->target, strlen(mn->target))) < 0)
+		return rc;
+	size_t lo = 0, hi = c->nkeys;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(c->keys[c->byfold[mid]].folded, f) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int pass = mn->kind == KITH_MENTION_WIKI ? KEY_NAME : KEY_ALIAS;
+	     pass <= KEY_ALIAS && !*n; pass++)
+		for (size_t i = lo; i < c->nkeys &&
+		     !strcmp(c->keys[c->byfold[i]].folded, f); i++)
+			if ((int)c->keys[c->byfold[i]].type == pass)
+				tmp[(*n)++] = &c->keys[c->byfold[i]];
 	free(f);
-	return one_per_person(tmp, n);
+	*n = one_per_person(tmp, *n);
+	return 0;
 }
 
 /* A slug key of each candidate, so that the advice is to write the slug. */
@@ -774,20 +813,18 @@ static void
 as_slugs(struct checker *c, const struct key **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < c->nkeys; k++)
-			if (c->keys[k].person == v[i]->person && c->keys[k].type == KEY_SLUG) {
-				v[i] = &c->keys[k];
-				break;
-			}
+		v[i] = &c->keys[v[i]->slug];
 }
 
 static int
 check_ambiguous(struct checker *c, const struct kith_mention *mn,
 	const struct key **tmp, struct kith_buf *b)
 {
-	size_t n = candidates(c, mn, tmp);
+	size_t n;
 	int rc;
 
+	if ((rc = candidates(c, mn, tmp, &n)) < 0)
+		return rc;
 	as_slugs(c, tmp, n);
 	kith_buf_clear(b);
 	if ((rc = spell_list(b, mn, tmp, n)) < 0)
@@ -1589,6 +1626,7 @@ out:
 	for (size_t i = 0; i < c.nkeys; i++)
 		free(c.keys[i].cps);
 	free(c.keys);
+	free(c.byfold);
 	kith_ptrvec_free(&c.skipped);
 	kith_problems_free(c.out);
 	kith_model_free(own);

@@ -431,5 +431,29 @@ test_expect 'a write error on stdout is an error' '
 	fi
 '
 
+test_expect 'ambiguous names and aliases: the candidates of each, by their slugs' '
+	kith init ../amb >/dev/null &&
+	cd ../amb &&
+	printf "# Sam One\n\n- aliases: Sam, Sammy\n" >people/sam-one.md &&
+	printf "# Sam Two\n\n- aliases: Sam\n" >people/sam-two.md &&
+	printf "# Sam\n" >people/sam-x.md &&
+	printf "# Lee Park\n" >people/lee-park.md &&
+	printf "# Lee Park\n\n- aliases: Sammy\n" >people/lee-park-2.md &&
+	mkdir -p journal/2026 &&
+	printf "# 2026-11-20\n\n## Tea\nWith @Sam, [[Sam]], [[sammy]], @Sammy and [[Lee Park]], @lee-park.\n" \
+		>journal/2026/2026-11-20.md &&
+	code=0 &&
+	kith check >../got || code=$?
+	[ "$code" -eq 1 ] &&
+	cat >../want <<-\END &&
+	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'@Sam'"'"' could be '"'"'@sam-one'"'"' or '"'"'@sam-two'"'"': write the slug
+	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'@Sammy'"'"' could be '"'"'@lee-park-2'"'"' or '"'"'@sam-one'"'"': write the slug
+	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'[[Lee Park]]'"'"' could be '"'"'[[lee-park]]'"'"' or '"'"'[[lee-park-2]]'"'"': write the slug
+	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'[[sammy]]'"'"' could be '"'"'[[lee-park-2]]'"'"' or '"'"'[[sam-one]]'"'"': write the slug
+	people/lee-park-2.md:1: probable duplicate of '"'"'people/lee-park.md'"'"', the same name '"'"'Lee Park'"'"': merge them if they are one person
+	END
+	check_same ../want ../got
+'
+
 test_expect 'the work tree is clean' 'check_clean'
 test_done

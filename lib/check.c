@@ -1607,8 +1607,9 @@ kith_check(struct kith_problems **out, struct kith_repo *repo,
 		free(c.out);
 		return kith_error_set(KITH_ERROR, "out of memory");
 	}
-	/* every file, but not the entries' texts: each file is read again below */
-	struct kith_query q = { .flags = KITH_Q_ALL };
+	/* the entries whose mentions it looks at, without their texts: each
+	 * file is read again below */
+	struct kith_query q = { .flags = KITH_Q_ASTRAY };
 	if (!model && (rc = kith_model_query(&own, repo, &q)) < 0)
 		goto out;
 	c.model = model ? model : own;

@@ -5911,6 +5911,32 @@ load_open(struct kith_model *m, const struct kith_map *om,
 	return rc ? rc : r.bad || r.p != r.end ? IX_DAMAGED : 0;
 }
 
+/*
+ * For KITH_Q_ASTRAY: the chunks of every "t:" key (a mention's target,
+ * folded) that does not find one person both as an @mention and as a
+ * [[wiki]] one, appended to ids: those with a mention kith check would
+ * report, and maybe a few more.
+ */
+static int
+astray_ids(struct ix *ix, struct kith_model *m, sqlite3_stmt *get,
+	int64_t **ids, size_t *nids, size_t *capids)
+{
+	struct terms t = { 0 };
+	struct kith_person *p;
+	int rc = terms_load(ix, &t, false);
+
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		const char *k = t.v[i];
+		if (strncmp(k, "t:", 2) ||
+		    (kith_model_resolve_key(&p, m, KITH_MENTION_AT, k + 2) == 0 &&
+		    kith_model_resolve_key(&p, m, KITH_MENTION_WIKI, k + 2) == 0))
+			continue;
+		rc = posting_ids(ix, get, k, ids, nids, capids);
+	}
+	terms_free(&t);
+	return rc;
+}
+
 /* A chunk a query read: its id and entries. */
 struct got {
 	int64_t id;
@@ -6130,6 +6156,8 @@ load(struct ix *ix, struct state *sp, struct kith_model **out,
 		rc = posting_ids(ix, get, "o:", &ids, &nids, &capids);
 	if (rc == 0 && (q->flags & KITH_Q_FOLLOWUPS))
 		rc = posting_ids(ix, get, "f:", &ids, &nids, &capids);
+	if (rc == 0 && (q->flags & KITH_Q_ASTRAY) && !(q->flags & KITH_Q_ALL))
+		rc = astray_ids(ix, m, get, &ids, &nids, &capids);
 	if (rc)
 		goto out;
 	if (alone) {

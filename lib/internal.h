@@ -322,6 +322,9 @@ int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
 /* The person whose slug is slug, of m's people (sorted by slug), or NULL. */
 struct kith_person *kith_model_by_slug(const struct kith_model *m, const char *slug);
+/* kith_model_resolve for a target already folded (a mention's key). */
+int kith_model_resolve_key(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *key);
 
 /* The same without the follow-ups and mentions (their bytes not read). */
 int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,

@@ -469,6 +469,9 @@ enum {
 	                            * with all the people it is an
 	                            * interaction with, in the order of its
 	                            * mentions, still without them */
+	KITH_Q_ASTRAY = 1 << 13,   /* the journal entries with a mention that
+	                            * may resolve to no one or to more than
+	                            * one (what kith check looks at) */
 };
 struct kith_query {
 	unsigned flags;

@@ -409,6 +409,13 @@ kith_model_fold_keys(struct kith_model *m, struct kith_folds **fcp)
 }
 
 int
+kith_model_resolve_key(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *key)
+{
+	return resolve_key(out, m, kind, key);
+}
+
+int
 kith_model_resolve(struct kith_person **out, struct kith_model *m,
 	enum kith_mention_kind kind, const char *target, size_t len)
 {

@@ -439,20 +439,28 @@ test_expect 'ambiguous names and aliases: the candidates of each, by their slugs
 	printf "# Sam\n" >people/sam-x.md &&
 	printf "# Lee Park\n" >people/lee-park.md &&
 	printf "# Lee Park\n\n- aliases: Sammy\n" >people/lee-park-2.md &&
+	printf "# Bo Ash\n\n- aliases: Bo\n" >people/bo-ash.md &&
+	printf "# Bo\n" >people/bo-b.md && printf "# Bo\n" >people/bo-c.md &&
 	mkdir -p journal/2026 &&
-	printf "# 2026-11-20\n\n## Tea\nWith @Sam, [[Sam]], [[sammy]], @Sammy and [[Lee Park]], @lee-park.\n" \
+	printf "# 2026-11-20\n\n## Tea\nWith @Sam.\n\n## Lunch\nWith [[Sam]].\n\n## Walk\nWith [[sammy]] and @Sammy.\n\n## Call\nWith [[Lee Park]], @lee-park.\n\n## Bo\nWith [[Bo]], not @Bo.\n" \
 		>journal/2026/2026-11-20.md &&
 	code=0 &&
 	kith check >../got || code=$?
 	[ "$code" -eq 1 ] &&
 	cat >../want <<-\END &&
 	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'@Sam'"'"' could be '"'"'@sam-one'"'"' or '"'"'@sam-two'"'"': write the slug
-	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'@Sammy'"'"' could be '"'"'@lee-park-2'"'"' or '"'"'@sam-one'"'"': write the slug
-	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'[[Lee Park]]'"'"' could be '"'"'[[lee-park]]'"'"' or '"'"'[[lee-park-2]]'"'"': write the slug
-	journal/2026/2026-11-20.md:4: ambiguous mention '"'"'[[sammy]]'"'"' could be '"'"'[[lee-park-2]]'"'"' or '"'"'[[sam-one]]'"'"': write the slug
+	journal/2026/2026-11-20.md:10: ambiguous mention '"'"'@Sammy'"'"' could be '"'"'@lee-park-2'"'"' or '"'"'@sam-one'"'"': write the slug
+	journal/2026/2026-11-20.md:10: ambiguous mention '"'"'[[sammy]]'"'"' could be '"'"'[[lee-park-2]]'"'"' or '"'"'[[sam-one]]'"'"': write the slug
+	journal/2026/2026-11-20.md:13: ambiguous mention '"'"'[[Lee Park]]'"'"' could be '"'"'[[lee-park]]'"'"' or '"'"'[[lee-park-2]]'"'"': write the slug
+	journal/2026/2026-11-20.md:16: ambiguous mention '"'"'[[Bo]]'"'"' could be '"'"'[[bo-b]]'"'"' or '"'"'[[bo-c]]'"'"': write the slug
+	people/bo-c.md:1: probable duplicate of '"'"'people/bo-b.md'"'"', the same name '"'"'Bo'"'"': merge them if they are one person
 	people/lee-park-2.md:1: probable duplicate of '"'"'people/lee-park.md'"'"', the same name '"'"'Lee Park'"'"': merge them if they are one person
 	END
-	check_same ../want ../got
+	check_same ../want ../got &&
+	code=0 &&
+	KITH_NO_INDEX=1 kith check >../parsed || code=$?
+	[ "$code" -eq 1 ] &&
+	check_same ../want ../parsed
 '
 
 test_expect 'the work tree is clean' 'check_clean'

@@ -6031,7 +6031,8 @@ meta_people(struct ix *ix, struct kith_model *m, struct mpeople *w, int64_t id,
 		return KITH_ERROR;
 	if (sqlite3_blob_read(w->bl, w->b.ptr, (int)len, 0) != SQLITE_OK)
 		return db_fail(ix, "read a chunk's meta");
-	struct kith_dec r = { (const unsigned char *)w->b.ptr, (const unsigned char *)w->b.ptr + len, NULL, false };
+	const unsigned char *mb = (const unsigned char *)w->b.ptr;
+	struct kith_dec r = { mb, mb + len, NULL, false };
 	for (size_t k = kith_get_count(&r, 1); k > 0 && !r.bad; k--)
 		(void)kith_get_uv(&r); /* its keys */
 	if (kith_get_count(&r, 1) != c->nentries)

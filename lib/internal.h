@@ -127,6 +127,9 @@ struct kith_entry *kith_model_new_entry(struct kith_model *m);
 int kith_model_push_mention(struct kith_model *m, struct kith_mention *mn);
 int kith_model_push_followup(struct kith_model *m, struct kith_followup *f);
 struct kith_arena *kith_model_arena(struct kith_model *m);
+/* kith_model_resolve for a target already folded (a mention's key). */
+int kith_model_resolve_key(struct kith_person **out, struct kith_model *m,
+	enum kith_mention_kind kind, const char *key);
 /* Lower-case (Unicode case fold, accents kept) into the arena. */
 char *kith_lower(struct kith_arena *a, const char *s, size_t len);
 
@@ -322,9 +325,6 @@ int kith_chunk_read(struct kith_model *m, const char *path, const void *data,
 	size_t len, struct kith_chunk *out);
 /* The person whose slug is slug, of m's people (sorted by slug), or NULL. */
 struct kith_person *kith_model_by_slug(const struct kith_model *m, const char *slug);
-/* kith_model_resolve for a target already folded (a mention's key). */
-int kith_model_resolve_key(struct kith_person **out, struct kith_model *m,
-	enum kith_mention_kind kind, const char *key);
 
 /* The same without the follow-ups and mentions (their bytes not read). */
 int kith_chunk_read_bare(struct kith_model *m, const char *path, const void *data,
